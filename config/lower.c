@@ -1,0 +1,411 @@
+#include "lower.h"
+#include "diag.h"
+#include "paths.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+const char *const always_writable_devices[] = {
+	"/dev/null", "/dev/zero", "/dev/full", "/dev/tty", "/dev/ptmx",
+	"/dev/pts",  NULL,
+};
+
+/* What one walk needs: the grant for surviving entries, the grant a
+ * directory on the path to a deny keeps for itself, and the denies. */
+struct walk {
+	struct lowered *out;
+	const struct lower_env *env;
+	unsigned grant;
+	unsigned path_grant;
+	const struct deny *denies;
+	size_t deny_count;
+	const char *why;
+	struct source src;
+	char *err;
+	size_t errlen;
+};
+
+static int open_beneath_nothing(const char *canonical, int flags)
+{
+	/* The path was canonicalised a moment ago; refusing symlinks here
+	 * means a component swapped for a link since then grants nothing. */
+	struct open_how how = {
+		.flags = (unsigned)(flags | O_CLOEXEC | O_NOFOLLOW),
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	return (int)syscall(SYS_openat2, AT_FDCWD, canonical, &how, sizeof how);
+}
+
+static void record_rule(struct lowered *out, const char *path, unsigned grant,
+			bool is_dir, const char *why, struct source src)
+{
+	if (out->rule_count == out->rule_cap) {
+		out->rule_cap = out->rule_cap ? out->rule_cap * 2 : 32;
+		out->rules = xrealloc(out->rules,
+				      out->rule_cap * sizeof *out->rules);
+	}
+	out->rules[out->rule_count++] = (struct fs_rule){
+		xstrdup(path), grant, is_dir, why, src,
+	};
+}
+
+static int emit_rule(struct walk *w, int fd, const char *path, unsigned grant,
+		     bool is_dir)
+{
+	record_rule(w->out, path, grant, is_dir, w->why, w->src);
+	const struct rule_sink *sink = w->env->sink;
+	if (sink && sink->add(sink->ctx, fd, &w->out->rules[w->out->rule_count - 1]) < 0) {
+		format_error(w->err, w->errlen, "cannot add a rule for %s: %s",
+			     path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void record_skip(struct lowered *out, const char *path, const char *key,
+			const char *why, struct source src)
+{
+	/* The read walk revisits allowWrite roots: report each once. */
+	for (size_t i = 0; i < out->skipped_count; i++)
+		if (strcmp(out->skipped[i].path, path) == 0 &&
+		    out->skipped[i].src.line == src.line &&
+		    out->skipped[i].src.file == src.file)
+			return;
+	out->skipped = xrealloc(out->skipped, (out->skipped_count + 1) *
+						      sizeof *out->skipped);
+	out->skipped[out->skipped_count++] =
+		(struct skipped){xstrdup(path), key, why, src};
+}
+
+static void record_carve(struct lowered *out, const struct deny *d)
+{
+	for (size_t i = 0; i < out->carved_count; i++)
+		if (strcmp(out->carved[i].path, d->path) == 0 &&
+		    strcmp(out->carved[i].key, d->key) == 0)
+			return;
+	out->carved = xrealloc(out->carved,
+			       (out->carved_count + 1) * sizeof *out->carved);
+	out->carved[out->carved_count++] = *d;
+}
+
+static const struct deny *deny_equal(const struct walk *w, const char *path)
+{
+	for (size_t i = 0; i < w->deny_count; i++)
+		if (strcmp(w->denies[i].path, path) == 0)
+			return &w->denies[i];
+	return NULL;
+}
+
+static bool deny_below(const struct walk *w, const char *path)
+{
+	for (size_t i = 0; i < w->deny_count; i++)
+		if (path_strictly_within(w->denies[i].path, path))
+			return true;
+	return false;
+}
+
+static int walk_dir(struct walk *w, int dirfd, const char *path);
+
+/* One directory entry of a directory on the path to a deny. */
+static int walk_entry(struct walk *w, int dirfd, const char *dir,
+		      const struct dirent *de)
+{
+	char *child = path_join(dir, de->d_name);
+	int rc = 0;
+	const struct deny *d = deny_equal(w, child);
+	if (d) {
+		record_carve(w->out, d);
+	} else if (deny_below(w, child)) {
+		/* Only a real directory can lead to the deny (denies are
+		 * canonical, so never through a symlink). */
+		int fd = openat(dirfd, de->d_name,
+				O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0) {
+			rc = walk_dir(w, fd, child);
+			close(fd);
+		}
+	} else if (de->d_type != DT_LNK) {
+		int fd = openat(dirfd, de->d_name,
+				O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		struct stat st;
+		if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISLNK(st.st_mode))
+			rc = emit_rule(w, fd, child, w->grant,
+				       S_ISDIR(st.st_mode));
+		if (fd >= 0)
+			close(fd);
+	}
+	free(child);
+	return rc;
+}
+
+static int walk_dir(struct walk *w, int dirfd, const char *path)
+{
+	if (w->path_grant && emit_rule(w, dirfd, path, w->path_grant, true) < 0)
+		return -1;
+	int fd = dup(dirfd);
+	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!dir) {
+		if (fd >= 0)
+			close(fd);
+		return 0; /* unreadable: nothing below is granted */
+	}
+	/* fdopendir(3) does not set FD_CLOEXEC on the dup; do it now. */
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	int rc = 0;
+	struct dirent *de;
+	while (rc == 0 && (de = readdir(dir))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		rc = walk_entry(w, dirfd, path, de);
+	}
+	closedir(dir);
+	return rc;
+}
+
+/* Grant ROOT (canonical, existing) minus the denies below it. */
+static int grant_root(struct walk *w, const char *root)
+{
+	bool carve = deny_below(w, root);
+	int fd = open_beneath_nothing(root, carve ? O_RDONLY | O_DIRECTORY
+						  : O_PATH);
+	if (fd < 0) {
+		record_skip(w->out, root, w->why, strerror(errno), w->src);
+		return 0;
+	}
+	int rc;
+	struct stat st;
+	if (carve) {
+		rc = walk_dir(w, fd, root);
+	} else if (fstat(fd, &st) == 0) {
+		rc = emit_rule(w, fd, root, w->grant, S_ISDIR(st.st_mode));
+	} else {
+		rc = 0;
+	}
+	close(fd);
+	return rc;
+}
+
+/* The deny that decides ROOT's fate: a mandatory deny at or above it, or any
+ * deny equal to it (a tie goes to the deny).  A deny above a more specific
+ * allow root does not reach it. */
+static const struct deny *deny_covering(const struct walk *w, const char *root)
+{
+	for (size_t i = 0; i < w->deny_count; i++) {
+		const struct deny *d = &w->denies[i];
+		if (strcmp(d->path, root) == 0 ||
+		    (d->mandatory && path_within(root, d->path)))
+			return d;
+	}
+	return NULL;
+}
+
+static char *resolve_entry(const struct path_entry *e,
+			   const struct lower_env *env, bool *exists,
+			   char *err, size_t errlen)
+{
+	char why[256];
+	char *abs = path_expand(e->text, env->cwd, env->home, why, sizeof why);
+	if (!abs) {
+		format_error(err, errlen, "%s:%d: %s", e->src.file, e->src.line,
+			     why);
+		return NULL;
+	}
+	char *canon = path_canonical(abs, exists);
+	free(abs);
+	return canon;
+}
+
+static int grant_list(struct walk *w, const struct path_list *list,
+		      const char *key)
+{
+	for (size_t i = 0; i < list->len; i++) {
+		const struct path_entry *e = &list->items[i];
+		bool exists;
+		char *root = resolve_entry(e, w->env, &exists, w->err, w->errlen);
+		if (!root)
+			return -1;
+		w->why = key;
+		w->src = e->src;
+		const struct deny *d = deny_covering(w, root);
+		int rc = 0;
+		if (!exists)
+			record_skip(w->out, root, key, "does not exist", e->src);
+		else if (d) {
+			record_carve(w->out, d);
+			record_skip(w->out, root, key,
+				    d->mandatory ? d->key : "denied", e->src);
+		} else
+			rc = grant_root(w, root);
+		free(root);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int add_denies(struct deny **denies, size_t *count,
+		      const struct path_list *list, const char *key,
+		      const struct lower_env *env, bool keep_missing,
+		      char *err, size_t errlen)
+{
+	for (size_t i = 0; i < list->len; i++) {
+		bool exists;
+		char *p = resolve_entry(&list->items[i], env, &exists, err,
+					errlen);
+		if (!p)
+			return -1;
+		if (!exists && !keep_missing) {
+			free(p);
+			continue;
+		}
+		*denies = xrealloc(*denies, (*count + 1) * sizeof **denies);
+		(*denies)[(*count)++] = (struct deny){
+			p, key, false, exists, list->items[i].src,
+		};
+	}
+	return 0;
+}
+
+static void add_mandatory(struct lowered *out, const struct lower_env *env)
+{
+	for (size_t i = 0; i < env->mandatory_count; i++) {
+		bool exists;
+		char *abs = xstrdup(env->mandatory[i].path);
+		path_normalize(abs);
+		char *p = path_canonical(abs, &exists);
+		free(abs);
+		out->write_denies = xrealloc(out->write_denies,
+					     (out->write_deny_count + 1) *
+						     sizeof *out->write_denies);
+		out->write_denies[out->write_deny_count++] = (struct deny){
+			p, env->mandatory[i].why, true, exists, {"built-in", 0},
+		};
+	}
+}
+
+static int lower_writes(const struct policy *p, const struct lower_env *env,
+			struct lowered *out, char *err, size_t errlen)
+{
+	/* Denied writes that do not exist yet still matter: the directories on
+	 * their path lose create rights, so nothing can be planted there. */
+	if (add_denies(&out->write_denies, &out->write_deny_count,
+		       &p->lists[LIST_DENY_WRITE], "denyWrite", env, true, err,
+		       errlen) < 0)
+		return -1;
+	add_mandatory(out, env);
+	struct walk w = {
+		.out = out, .env = env, .grant = GRANT_WRITE, .path_grant = 0,
+		.denies = out->write_denies,
+		.deny_count = out->write_deny_count,
+		.err = err, .errlen = errlen,
+	};
+	return grant_list(&w, &p->lists[LIST_ALLOW_WRITE], "allowWrite");
+}
+
+static int lower_reads(const struct policy *p, const struct lower_env *env,
+		       struct lowered *out, char *err, size_t errlen)
+{
+	/* A read deny that does not exist protects nothing now; skipping it
+	 * spares walking its parents on every call. */
+	if (add_denies(&out->read_denies, &out->read_deny_count,
+		       &p->lists[LIST_DENY_READ], "denyRead", env, false, err,
+		       errlen) < 0)
+		return -1;
+	out->restrict_read = p->lists[LIST_DENY_READ].len > 0;
+	if (!out->restrict_read)
+		return 0;
+	struct walk w = {
+		.out = out, .env = env, .grant = GRANT_READ | GRANT_LIST,
+		.path_grant = GRANT_LIST,
+		.denies = out->read_denies, .deny_count = out->read_deny_count,
+		.why = "read: /", .src = {"built-in", 0},
+		.err = err, .errlen = errlen,
+	};
+	if (grant_root(&w, "/") < 0)
+		return -1;
+	/* Write roots are readable too: a project you may edit but not read
+	 * is never what a policy means. */
+	if (grant_list(&w, &p->lists[LIST_ALLOW_WRITE], "allowWrite") < 0)
+		return -1;
+	return grant_list(&w, &p->lists[LIST_ALLOW_READ], "allowRead");
+}
+
+static int lower_devices(const struct lower_env *env, struct lowered *out,
+			 char *err, size_t errlen)
+{
+	struct walk w = {
+		.out = out, .env = env, .grant = GRANT_DEVICE, .why = "device",
+		.src = {"built-in", 0}, .err = err, .errlen = errlen,
+	};
+	for (size_t i = 0; always_writable_devices[i]; i++) {
+		int fd = open_beneath_nothing(always_writable_devices[i], O_PATH);
+		if (fd < 0)
+			continue; /* e.g. no /dev/tty in a container */
+		struct stat st;
+		int rc = fstat(fd, &st) == 0
+				 ? emit_rule(&w, fd, always_writable_devices[i],
+					     GRANT_DEVICE, S_ISDIR(st.st_mode))
+				 : 0;
+		close(fd);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void lower_network(const struct policy *p, struct lowered *out)
+{
+	out->allow_network = policy_flag(p, SCALAR_ALLOW_NETWORK);
+	out->allow_local_binding = policy_flag(p, SCALAR_ALLOW_LOCAL_BINDING);
+	const enum scalar_key ports[] = {SCALAR_HTTP_PROXY_PORT,
+					 SCALAR_SOCKS_PROXY_PORT};
+	for (size_t i = 0; i < 2; i++) {
+		const struct scalar *s = &p->scalars[ports[i]];
+		if (!s->set)
+			continue;
+		if (out->port_count == 1 &&
+		    out->connect_ports[0] == (unsigned)s->value)
+			continue;
+		out->port_src[out->port_count] = s->src;
+		out->connect_ports[out->port_count++] = (unsigned)s->value;
+	}
+}
+
+static int lower_unix_sockets(const struct policy *p,
+			      const struct lower_env *env, struct lowered *out,
+			      char *err, size_t errlen)
+{
+	const struct path_list *list = &p->lists[LIST_ALLOW_UNIX_SOCKETS];
+	out->unix_sockets = xcalloc(list->len, sizeof *out->unix_sockets);
+	out->unix_socket_src = xcalloc(list->len, sizeof *out->unix_socket_src);
+	for (size_t i = 0; i < list->len; i++) {
+		bool exists;
+		char *path = resolve_entry(&list->items[i], env, &exists, err,
+					   errlen);
+		if (!path)
+			return -1;
+		out->unix_socket_src[out->unix_socket_count] = list->items[i].src;
+		out->unix_sockets[out->unix_socket_count++] = path;
+	}
+	return 0;
+}
+
+int lower_policy(const struct policy *policy, const struct lower_env *env,
+		 struct lowered *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	lower_network(policy, out);
+	if (lower_unix_sockets(policy, env, out, err, errlen) < 0 ||
+	    lower_writes(policy, env, out, err, errlen) < 0 ||
+	    lower_devices(env, out, err, errlen) < 0 ||
+	    lower_reads(policy, env, out, err, errlen) < 0)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,101 @@
+/* Lowering: from a merged policy to filesystem rules Landlock can enforce.
+ *
+ * Landlock grants rights to whole subtrees, so a deny entry inside an allowed
+ * root is carved out by walking the tree that exists now: every directory on
+ * the path to a denied entry gets no rights of its own (for reads: listing
+ * only), and every sibling that survives gets the full grant.  Snapshot
+ * semantics, documented in landstrip.ini(5).
+ *
+ * The walk opens every entry with O_NOFOLLOW relative to its parent's fd, and
+ * a symlink or a failed open means "skip", never "grant the parent"
+ * (THREATS.md #12).  Each rule is handed with its fd to a sink as it is
+ * found, so the shim adds it to the Landlock ruleset at once and a large
+ * directory never holds hundreds of fds open. */
+#ifndef LANDSTRIP_LOWER_H
+#define LANDSTRIP_LOWER_H
+
+#include "config.h"
+
+#include <stdbool.h>
+
+/* Abstract grants; shim/landlock.c maps them to the ABI's access bits. */
+enum {
+	GRANT_READ = 1u << 0,   /* read and execute files */
+	GRANT_LIST = 1u << 1,   /* list directories */
+	GRANT_WRITE = 1u << 2,  /* every write right the ABI knows */
+	GRANT_DEVICE = 1u << 3, /* write, truncate, ioctl on a device file */
+};
+
+struct fs_rule {
+	char *path;
+	unsigned grant;
+	bool is_dir;
+	const char *why;   /* "allowWrite", "allowRead", "read: /", "device" */
+	struct source src;
+};
+
+/* A deny entry, canonical. */
+struct deny {
+	char *path;
+	const char *key;   /* "denyWrite", "denyRead" or the mandatory reason */
+	bool mandatory;    /* beats any allow root, even a more specific one */
+	bool exists;
+	struct source src;
+};
+
+/* An allow entry that granted nothing, and why. */
+struct skipped {
+	char *path;
+	const char *key;
+	const char *why;
+	struct source src;
+};
+
+struct rule_sink {
+	/* Called with an fd the sink may use only during the call. */
+	int (*add)(void *ctx, int fd, const struct fs_rule *rule);
+	void *ctx;
+};
+
+struct lowered {
+	bool restrict_read;      /* denyRead non-empty: reads are an allowlist */
+	struct fs_rule *rules;
+	size_t rule_count, rule_cap;
+	struct deny *write_denies, *read_denies;
+	size_t write_deny_count, read_deny_count;
+	struct deny *carved;     /* deny entries the walk actually cut out */
+	size_t carved_count;
+	struct skipped *skipped;
+	size_t skipped_count;
+	/* network */
+	bool allow_network;
+	bool allow_local_binding;
+	unsigned connect_ports[2];
+	struct source port_src[2];
+	size_t port_count;
+	char **unix_sockets;     /* canonical allowUnixSockets */
+	struct source *unix_socket_src;
+	size_t unix_socket_count;
+};
+
+struct mandatory_deny {
+	const char *path; /* absolute; canonicalised by lowering */
+	const char *why;  /* shown by --check: "config file", "landstrip-exec" */
+};
+
+struct lower_env {
+	const char *cwd;
+	const char *home;
+	const struct mandatory_deny *mandatory;
+	size_t mandatory_count;
+	const struct rule_sink *sink; /* NULL: record only (--check, tests) */
+};
+
+/* Returns 0, or -1 with ERR set ("file:line: ..." where a line is to blame). */
+int lower_policy(const struct policy *policy, const struct lower_env *env,
+		 struct lowered *out, char *err, size_t errlen);
+
+/* The device files every sandbox may write to (and ioctl): /dev/null etc. */
+extern const char *const always_writable_devices[];
+
+#endif

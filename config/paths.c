@@ -1,0 +1,111 @@
+#include "paths.h"
+#include "diag.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+void path_normalize(char *path)
+{
+	/* out is a write cursor behind the read cursor in; components are
+	 * copied one at a time so ".." can rewind to the previous '/'. */
+	char *out = path;
+	const char *in = path;
+	while (*in) {
+		while (*in == '/')
+			in++;
+		const char *comp = in;
+		while (*in && *in != '/')
+			in++;
+		size_t len = (size_t)(in - comp);
+		if (len == 0 || (len == 1 && comp[0] == '.'))
+			continue;
+		if (len == 2 && comp[0] == '.' && comp[1] == '.') {
+			while (out > path && *--out != '/')
+				;
+			continue;
+		}
+		*out++ = '/';
+		memmove(out, comp, len);
+		out += len;
+	}
+	if (out == path)
+		*out++ = '/';
+	*out = '\0';
+}
+
+char *path_expand(const char *raw, const char *cwd, const char *home,
+		  char *err, size_t errlen)
+{
+	char *abs;
+	if (raw[0] == '~' && (raw[1] == '\0' || raw[1] == '/')) {
+		if (!home || home[0] != '/') {
+			format_error(err, errlen,
+				     "'%s' uses ~ but HOME is not set to an "
+				     "absolute path",
+				     raw);
+			return NULL;
+		}
+		abs = xasprintf("%s/%s", home, raw + 1);
+	} else if (raw[0] == '/') {
+		abs = xstrdup(raw);
+	} else {
+		abs = xasprintf("%s/%s", cwd, raw);
+	}
+	path_normalize(abs);
+	return abs;
+}
+
+char *path_canonical(const char *abs, bool *exists)
+{
+	char resolved[PATH_MAX];
+	if (realpath(abs, resolved)) {
+		*exists = true;
+		return xstrdup(resolved);
+	}
+	*exists = false;
+	/* Find the deepest existing ancestor; keep the missing tail as is. */
+	char *head = xstrdup(abs);
+	for (;;) {
+		char *slash = strrchr(head, '/');
+		if (!slash || slash == head) {
+			free(head);
+			return xstrdup(abs);
+		}
+		*slash = '\0';
+		if (realpath(head, resolved)) {
+			const char *tail = abs + (slash - head);
+			char *out = strcmp(resolved, "/") == 0
+					    ? xstrdup(tail)
+					    : xasprintf("%s%s", resolved, tail);
+			free(head);
+			return out;
+		}
+		if (errno != ENOENT && errno != ENOTDIR) {
+			/* Unreadable ancestor: keep the lexical form. */
+			free(head);
+			return xstrdup(abs);
+		}
+	}
+}
+
+bool path_within(const char *path, const char *dir)
+{
+	if (strcmp(dir, "/") == 0)
+		return path[0] == '/';
+	size_t n = strlen(dir);
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+bool path_strictly_within(const char *path, const char *dir)
+{
+	return path_within(path, dir) && strcmp(path, dir) != 0;
+}
+
+char *path_join(const char *dir, const char *name)
+{
+	if (strcmp(dir, "/") == 0)
+		return xasprintf("/%s", name);
+	return xasprintf("%s/%s", dir, name);
+}

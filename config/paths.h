@@ -1,0 +1,31 @@
+/* Path expansion and canonicalisation for policy entries. */
+#ifndef LANDSTRIP_PATHS_H
+#define LANDSTRIP_PATHS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Lexically normalise an absolute path in place: collapse "//", drop ".",
+ * resolve ".." against the previous component, drop a trailing '/'. */
+void path_normalize(char *path);
+
+/* Expand "~", "~/x" (from HOME) and relative paths (against CWD) into a
+ * normalised absolute path.  Returns NULL with ERR set when "~" is used and
+ * HOME is unset or not absolute. */
+char *path_expand(const char *raw, const char *cwd, const char *home,
+		  char *err, size_t errlen);
+
+/* Canonical form of an absolute path: the longest existing prefix resolved
+ * with realpath(3), the rest appended as written.  *EXISTS tells whether
+ * the whole path exists. */
+char *path_canonical(const char *abs, bool *exists);
+
+/* Is PATH equal to DIR or below it?  Both canonical. */
+bool path_within(const char *path, const char *dir);
+
+/* Is PATH strictly below DIR? */
+bool path_strictly_within(const char *path, const char *dir);
+
+char *path_join(const char *dir, const char *name);
+
+#endif

@@ -1,0 +1,163 @@
+#include "context.h"
+#include "../config/diag.h"
+#include "../config/paths.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void add_mandatory(struct context *ctx, const char *path,
+			  const char *why)
+{
+	if (!path || path[0] != '/' || ctx->mandatory_count == MAX_MANDATORY)
+		return;
+	ctx->mandatory[ctx->mandatory_count++] =
+		(struct mandatory_deny){xstrdup(path), why};
+}
+
+static char *dir_of(const char *path)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	return dir;
+}
+
+/* Default config candidates, in order; entries may be NULL. */
+static void default_config_paths(const char *home, char *out[2])
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	out[0] = xdg && xdg[0] == '/'
+			 ? xasprintf("%s/landstrip/config.ini", xdg)
+			 : NULL;
+	out[1] = home && home[0] == '/'
+			 ? xasprintf("%s/.config/landstrip/config.ini", home)
+			 : NULL;
+}
+
+static void choose_config(struct context *ctx, const char *explicit_config)
+{
+	const char *env = getenv("LANDSTRIP_CONFIG");
+	char *defaults[2];
+	default_config_paths(ctx->home, defaults);
+	/* Both default places stay write-protected even when unused: a tool
+	 * must not plant a config that the next call would pick up. */
+	for (int i = 0; i < 2; i++) {
+		if (!defaults[i])
+			continue;
+		char *dir = dir_of(defaults[i]);
+		add_mandatory(ctx, dir, "config directory");
+		free(dir);
+	}
+	if (explicit_config) {
+		ctx->config_path = explicit_config;
+		ctx->config_why = "-c";
+	} else if (env && *env) {
+		ctx->config_path = env;
+		ctx->config_why = "LANDSTRIP_CONFIG";
+	} else {
+		for (int i = 0; i < 2 && !ctx->config_path; i++) {
+			if (!defaults[i])
+				continue;
+			if (access(defaults[i], F_OK) == 0 || errno != ENOENT) {
+				ctx->config_path = defaults[i];
+				ctx->config_why = "default location";
+			}
+		}
+		if (!ctx->config_path)
+			ctx->config_why = "no config file at the default "
+					  "locations";
+	}
+	if (ctx->config_path) {
+		char *abs = ctx->config_path[0] == '/'
+				    ? xstrdup(ctx->config_path)
+				    : path_join(ctx->cwd, ctx->config_path);
+		path_normalize(abs);
+		add_mandatory(ctx, abs, "config file");
+		char *dir = dir_of(abs);
+		add_mandatory(ctx, dir, "config directory");
+		free(dir);
+		free(abs);
+	}
+}
+
+static void find_self(struct context *ctx)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+	if (n < 0 || stat("/proc/self/exe", &ctx->self) < 0)
+		die_errno(EXIT_SETUP_ERROR,
+			  "cannot find my own binary through /proc/self/exe "
+			  "(is /proc mounted?)");
+	buf[n] = '\0';
+	ctx->self_path = xstrdup(buf);
+	add_mandatory(ctx, ctx->self_path, "landstrip-exec binary");
+	/* The supervisor is looked up next to the shim: nothing may plant
+	 * one there. */
+	char *dir = dir_of(ctx->self_path);
+	char *sup = path_join(dir, "landstrip-supervisor");
+	add_mandatory(ctx, sup, "landstrip-supervisor binary");
+	free(sup);
+	free(dir);
+	if (ctx->home && ctx->home[0] == '/') {
+		char *wrappers =
+			xasprintf("%s/.local/share/landstrip/bin", ctx->home);
+		add_mandatory(ctx, wrappers, "default wrapper directory");
+		free(wrappers);
+	}
+}
+
+void context_init(struct context *ctx, const char *explicit_config)
+{
+	memset(ctx, 0, sizeof *ctx);
+	char buf[PATH_MAX];
+	if (!getcwd(buf, sizeof buf))
+		die_errno(EXIT_SETUP_ERROR,
+			  "cannot determine the current directory, which "
+			  "relative policy paths are resolved against");
+	ctx->cwd = xstrdup(buf);
+	ctx->home = getenv("HOME");
+	find_self(ctx);
+	choose_config(ctx, explicit_config);
+}
+
+void context_load_config(struct context *ctx, struct config *cfg,
+			 const char *tool)
+{
+	char err[1024];
+	int rc;
+	if (ctx->config_path)
+		rc = config_load_file(cfg, ctx->config_path, tool, err,
+				      sizeof err);
+	else
+		rc = config_parse(cfg, "<embedded default>",
+				  embedded_default_config,
+				  strlen(embedded_default_config), tool, err,
+				  sizeof err);
+	if (rc < 0)
+		die(EXIT_SETUP_ERROR, "%s", err);
+	cfg->embedded = !ctx->config_path;
+}
+
+void context_add_setting_denies(struct context *ctx, const struct config *cfg)
+{
+	const struct program_settings *s = &cfg->settings;
+	const char *paths[] = {s->wrapper_dir, s->supervisor};
+	const char *why[] = {"wrapperDir", "supervisor"};
+	for (int i = 0; i < 2; i++) {
+		if (!paths[i])
+			continue;
+		char err[256];
+		char *abs = path_expand(paths[i], ctx->cwd, ctx->home, err,
+					sizeof err);
+		if (!abs)
+			die(EXIT_SETUP_ERROR, "%s: %s", cfg->origin, err);
+		add_mandatory(ctx, abs, why[i]);
+		free(abs);
+	}
+}

@@ -1,0 +1,182 @@
+/* landstrip-exec: confine yourself with the tool's policy, then become it.
+ *
+ * main reads top to bottom: name from argv[0], load the policy, resolve the
+ * real program, confine (Landlock, then seccomp), exec in place.  Every
+ * failure before the exec is fatal: the tool never runs less confined than
+ * its policy says. */
+#include "../config/config.h"
+#include "../config/diag.h"
+#include "../config/lower.h"
+#include "cli.h"
+#include "context.h"
+#include "fds.h"
+#include "landlock.h"
+#include "program.h"
+#include "report.h"
+#include "seccomp.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#ifndef LANDSTRIP_VERSION
+#define LANDSTRIP_VERSION "0.1.0"
+#endif
+
+extern char **environ;
+
+static void refuse_unmediated(const struct lowered *l)
+{
+	/* Landlock cannot decide by address; these need the supervisor,
+	 * which this build does not have yet.  Refusing beats running the
+	 * tool with a rule silently dropped. */
+	if (l->allow_local_binding)
+		die(EXIT_SETUP_ERROR,
+		    "allowLocalBinding = true needs landstrip-supervisor, "
+		    "which this version does not provide; remove the key "
+		    "or set it to false");
+	if (l->unix_socket_count)
+		die(EXIT_SETUP_ERROR,
+		    "allowUnixSockets (%s:%d) needs landstrip-supervisor, "
+		    "which this version does not provide; remove the key",
+		    l->unix_socket_src[0].file, l->unix_socket_src[0].line);
+}
+
+static void require_abi(int abi, int needed, const char *why)
+{
+	if (abi < 0 && errno == EOPNOTSUPP)
+		die(EXIT_SETUP_ERROR,
+		    "Landlock is built into this kernel but not enabled; add "
+		    "'landlock' to the lsm= kernel parameter. Refusing to run "
+		    "unconfined");
+	if (abi < 0)
+		die(EXIT_SETUP_ERROR,
+		    "this kernel has no Landlock (Linux 5.13+ with "
+		    "CONFIG_SECURITY_LANDLOCK is needed). Refusing to run "
+		    "unconfined");
+	if (abi < needed)
+		die(EXIT_SETUP_ERROR,
+		    "this policy needs Landlock ABI %d for %s, but the kernel "
+		    "offers ABI %d; upgrade the kernel (ABI 4 is Linux 6.7). "
+		    "Refusing to run less confined than the policy says",
+		    needed, why, abi);
+}
+
+static void confine(struct landlock *ll, const struct lowered *l)
+{
+	for (size_t i = 0; i < l->port_count; i++)
+		if (landlock_allow_connect(ll, l->connect_ports[i]) < 0)
+			die_errno(EXIT_SETUP_ERROR,
+				  "cannot allow TCP connect to port %u",
+				  l->connect_ports[i]);
+	if (fds_close_io_uring() < 0)
+		die_errno(EXIT_SETUP_ERROR, "cannot list /proc/self/fd");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die_errno(EXIT_SETUP_ERROR, "cannot set no_new_privs");
+	if (landlock_enforce(ll) < 0) {
+		if (errno == E2BIG)
+			die(EXIT_SETUP_ERROR,
+			    "too many nested sandboxes (Landlock allows 16 "
+			    "layers): is a wrapped tool calling itself, or the "
+			    "wrapper directory listed twice in PATH?");
+		die_errno(EXIT_SETUP_ERROR, "cannot enforce the Landlock ruleset");
+	}
+	struct filter_options opt = {.allow_network = l->allow_network};
+	if (seccomp_install(&opt) < 0)
+		die_errno(EXIT_SETUP_ERROR, "cannot install the seccomp filter");
+}
+
+static char *find_program(const struct cli *cli, const struct policy *p,
+			  const struct context *ctx)
+{
+	char err[1024];
+	int status = EXIT_NOT_FOUND;
+	char *program;
+	if (cli->wrapper && p->program)
+		program = program_check(p->program, &ctx->self, &status, err,
+					sizeof err);
+	else
+		program = program_resolve(cli->command[0], getenv("PATH"),
+					  &ctx->self, &status, err, sizeof err);
+	if (!program)
+		die(status, "%s", err);
+	return program;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli;
+	char err[1024];
+	if (cli_parse(&cli, argc, argv, err, sizeof err) < 0)
+		die(EXIT_USAGE, "%s\n%s", err, cli_usage);
+	if (cli.action == ACTION_HELP)
+		return fputs(cli_usage, stdout) == EOF;
+	if (cli.action == ACTION_VERSION)
+		return printf("landstrip-exec %s\n", LANDSTRIP_VERSION) < 0;
+	const char *env_debug = getenv("LANDSTRIP_DEBUG");
+	diag_debug_enabled = cli.debug || (env_debug && strcmp(env_debug, "1") == 0);
+
+	struct context ctx;
+	context_init(&ctx, cli.config);
+	struct config cfg;
+	context_load_config(&ctx, &cfg, cli.profile);
+	context_add_setting_denies(&ctx, &cfg);
+	struct policy policy;
+	config_merge(&cfg, &policy);
+
+	char *program = cli.action == ACTION_RUN
+				? find_program(&cli, &policy, &ctx)
+				: NULL;
+
+	struct lower_env env = {
+		.cwd = ctx.cwd,
+		.home = ctx.home,
+		.mandatory = ctx.mandatory,
+		.mandatory_count = ctx.mandatory_count,
+	};
+	struct lowered lowered;
+	struct report rep = {
+		.ctx = &ctx, .cfg = &cfg, .policy = &policy,
+		.lowered = &lowered, .tool = cli.profile, .program = program,
+		.abi = landlock_abi(),
+	};
+	int abi_errno = errno;
+
+	if (cli.action == ACTION_CHECK) {
+		if (lower_policy(&policy, &env, &lowered, err, sizeof err) < 0)
+			die(EXIT_SETUP_ERROR, "%s", err);
+		rep.abi_needed = landlock_abi_needed(lowered.allow_network,
+						     &rep.abi_needed_why);
+		report_policy(stdout, &rep);
+		return fflush(stdout) == EOF;
+	}
+
+	/* The ABI decides which rights the ruleset handles, so it is checked
+	 * before the walk; the walk adds each rule as it finds it. */
+	bool allow_network = policy_flag(&policy, SCALAR_ALLOW_NETWORK);
+	rep.abi_needed = landlock_abi_needed(allow_network, &rep.abi_needed_why);
+	errno = abi_errno;
+	require_abi(rep.abi, rep.abi_needed, rep.abi_needed_why);
+
+	struct landlock ll;
+	if (landlock_begin(&ll, rep.abi, policy.lists[LIST_DENY_READ].len > 0,
+			   !allow_network) < 0)
+		die_errno(EXIT_SETUP_ERROR, "cannot create a Landlock ruleset");
+	struct rule_sink sink = {landlock_add_path, &ll};
+	env.sink = &sink;
+	if (lower_policy(&policy, &env, &lowered, err, sizeof err) < 0)
+		die(EXIT_SETUP_ERROR, "%s", err);
+	refuse_unmediated(&lowered);
+	if (diag_debug_enabled) {
+		rep.ll = &ll;
+		report_policy(stderr, &rep);
+	}
+
+	confine(&ll, &lowered);
+	execve(program, cli.command, environ);
+	die_errno(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE,
+		  "cannot execute %s", program);
+}
