@@ -57,6 +57,8 @@ struct rule_sink {
 	void *ctx;
 };
 
+#define LOWER_MAX_KEPT_FDS 256
+
 struct lowered {
 	bool restrict_read;      /* denyRead non-empty: reads are an allowlist */
 	struct fs_rule *rules;
@@ -73,6 +75,8 @@ struct lowered {
 	unsigned connect_ports[2];
 	struct source port_src[2];
 	size_t port_count;
+	int kept_fds[LOWER_MAX_KEPT_FDS]; /* rule fds left for exec to close */
+	size_t kept_fd_count;
 	char **unix_sockets;     /* canonical allowUnixSockets */
 	struct source *unix_socket_src;
 	size_t unix_socket_count;
@@ -89,11 +93,16 @@ struct lower_env {
 	const struct mandatory_deny *mandatory;
 	size_t mandatory_count;
 	const struct rule_sink *sink; /* NULL: record only (--check, tests) */
+	bool record;                  /* keep out->rules for --check/--debug */
 };
 
 /* Returns 0, or -1 with ERR set ("file:line: ..." where a line is to blame). */
 int lower_policy(const struct policy *policy, const struct lower_env *env,
 		 struct lowered *out, char *err, size_t errlen);
+
+/* Close the rule fds lowering left open (they are O_CLOEXEC; the shim lets
+ * its exec close them). */
+void lower_release_fds(struct lowered *out);
 
 /* The device files every sandbox may write to (and ioctl): /dev/null etc. */
 extern const char *const always_writable_devices[];

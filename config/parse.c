@@ -189,7 +189,7 @@ static int scan_line(struct parse_state *st, int line, const char *s,
 	if (name_end == start)
 		return line_error(st, line, "missing key name before '='%s",
 				  NULL);
-	if (!*section)
+	if (!**section)
 		return line_error(st, line,
 				  "key outside a section: put it under "
 				  "[sandbox] or [tool.NAME]%s",

@@ -2,6 +2,8 @@
 #ifndef LANDSTRIP_FDS_H
 #define LANDSTRIP_FDS_H
 
+#include <stdbool.h>
+
 /* Close every inherited io_uring fd: a ring submitted to through shared
  * memory bypasses seccomp and Landlock's socket rules (THREATS.md #6, #9).
  * Returns how many were closed, or -1 if /proc/self/fd cannot be read. */

@@ -72,8 +72,6 @@ static void confine(struct landlock *ll, const struct lowered *l)
 			die_errno(EXIT_SETUP_ERROR,
 				  "cannot allow TCP connect to port %u",
 				  l->connect_ports[i]);
-	if (fds_close_io_uring() < 0)
-		die_errno(EXIT_SETUP_ERROR, "cannot list /proc/self/fd");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno(EXIT_SETUP_ERROR, "cannot set no_new_privs");
 	if (landlock_enforce(ll) < 0) {
@@ -97,6 +95,14 @@ static char *find_program(const struct cli *cli, const struct policy *p,
 	char *program;
 	if (cli->wrapper && p->program)
 		program = program_check(p->program, &ctx->self, &status, err,
+					sizeof err);
+	else if (cli->wrapper)
+		/* argv[0] may be the wrapper's own path: look the name up. */
+		program = program_resolve(cli->profile, getenv("PATH"),
+					  &ctx->self, &status, err, sizeof err);
+	else if (strchr(cli->command[0], '/'))
+		/* An explicit path, even to landstrip-exec: that is nesting. */
+		program = program_check(cli->command[0], NULL, &status, err,
 					sizeof err);
 	else
 		program = program_resolve(cli->command[0], getenv("PATH"),
@@ -146,6 +152,7 @@ int main(int argc, char **argv)
 	int abi_errno = errno;
 
 	if (cli.action == ACTION_CHECK) {
+		env.record = true;
 		if (lower_policy(&policy, &env, &lowered, err, sizeof err) < 0)
 			die(EXIT_SETUP_ERROR, "%s", err);
 		rep.abi_needed = landlock_abi_needed(lowered.allow_network,
@@ -161,12 +168,16 @@ int main(int argc, char **argv)
 	errno = abi_errno;
 	require_abi(rep.abi, rep.abi_needed, rep.abi_needed_why);
 
+	/* Before the walk opens its own fds: only inherited ones are looked at. */
+	if (fds_close_io_uring() < 0)
+		die_errno(EXIT_SETUP_ERROR, "cannot list /proc/self/fd");
 	struct landlock ll;
 	if (landlock_begin(&ll, rep.abi, policy.lists[LIST_DENY_READ].len > 0,
 			   !allow_network) < 0)
 		die_errno(EXIT_SETUP_ERROR, "cannot create a Landlock ruleset");
 	struct rule_sink sink = {landlock_add_path, &ll};
 	env.sink = &sink;
+	env.record = diag_debug_enabled;
 	if (lower_policy(&policy, &env, &lowered, err, sizeof err) < 0)
 		die(EXIT_SETUP_ERROR, "%s", err);
 	refuse_unmediated(&lowered);

@@ -23,7 +23,7 @@ char *program_check(const char *path, const struct stat *self, int *status,
 		format_error(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if (same_file(&st, self)) {
+	if (self && same_file(&st, self)) {
 		*status = 126;
 		format_error(err, errlen,
 			     "%s is landstrip-exec itself; name the real "
@@ -63,7 +63,7 @@ char *program_resolve(const char *name, const char *path_env,
 				      : xasprintf("./%s", name);
 		struct stat st;
 		if (stat(candidate, &st) == 0 && !S_ISDIR(st.st_mode)) {
-			if (same_file(&st, self)) {
+			if (self && same_file(&st, self)) {
 				skipped_self = true;
 			} else if (access(candidate, X_OK) == 0) {
 				free(not_executable);

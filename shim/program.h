@@ -14,7 +14,8 @@ char *program_resolve(const char *name, const char *path_env,
 		      const struct stat *self, int *status, char *err,
 		      size_t errlen);
 
-/* Check an explicit program path (`program =`, or a COMMAND with a '/'). */
+/* Check an explicit program path (`program =`, or a COMMAND with a '/').
+ * SELF may be NULL: explicit mode may run landstrip-exec itself (nesting). */
 char *program_check(const char *path, const struct stat *self, int *status,
 		    char *err, size_t errlen);
 

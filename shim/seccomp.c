@@ -1,6 +1,11 @@
 /* A classic BPF program, built in memory at start-up.  Building it with
- * libseccomp costs ~100 us per exec (MEASURED.md); these few dozen
- * instructions cost nothing.
+ * libseccomp costs ~100 us per exec (MEASURED.md).
+ *
+ * The program is short on purpose: the kernel JIT-compiles every filter and
+ * emulates it for each syscall number when it is attached (the action
+ * cache), so each instruction and each step on the common path costs time on
+ * every tool call.  Syscall numbers are tested as ranges so that the
+ * ordinary syscall leaves after a handful of comparisons.
  *
  * Every argument compared here is an int or unsigned int in the kernel, so
  * only the low 32 bits are loaded: the kernel truncates the argument, and
@@ -32,12 +37,27 @@
 
 #define X32_SYSCALL_BIT 0x40000000U
 #define SOCK_TYPE_MASK 0xf
-
 #define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
+#define ERRNO(e) (SECCOMP_RET_ERRNO | ((unsigned)(e) & SECCOMP_RET_DATA))
+
+/* Forward jumps to named places, resolved when the place is reached. */
+enum label {
+	L_NEXT = -1, /* fall through */
+	L_ALLOW, L_KILL, L_EACCES, L_EPERM, L_EAFNOSUPPORT, L_ENOSYS,
+	L_SOCKET, L_SOCKETPAIR, L_IOCTL, L_SECCOMP, L_INET, L_INET_TYPE,
+	L_NETLINK, L_COUNT
+};
+
+struct fixup {
+	size_t at;
+	enum label jt, jf;
+};
 
 struct prog {
 	struct sock_filter *f;
 	size_t n, cap;
+	struct fixup fixups[64];
+	size_t nfix;
 	bool overflow;
 };
 
@@ -59,43 +79,90 @@ static void ret(struct prog *p, unsigned action)
 	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, action));
 }
 
-static void ret_errno(struct prog *p, int err)
+/* A conditional jump: to JT when the test holds, else to JF. */
+static void jump(struct prog *p, unsigned op, unsigned k, enum label jt,
+		 enum label jf)
 {
-	ret(p, SECCOMP_RET_ERRNO | ((unsigned)err & SECCOMP_RET_DATA));
-}
-
-/* "if (A == k) { ... }": emits the test and returns the index to patch
- * once the block is emitted.  Blocks always end in a return. */
-static size_t if_eq(struct prog *p, unsigned k)
-{
-	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, k, 0, 0));
-	return p->n - 1;
-}
-
-static size_t if_set(struct prog *p, unsigned k)
-{
-	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, k, 0, 0));
-	return p->n - 1;
-}
-
-static void end_if(struct prog *p, size_t at)
-{
-	if (at < p->n && p->n - at - 1 <= 255)
-		p->f[at].jf = (unsigned char)(p->n - at - 1);
-	else
+	if (p->nfix == sizeof p->fixups / sizeof p->fixups[0]) {
 		p->overflow = true;
+		return;
+	}
+	p->fixups[p->nfix++] = (struct fixup){p->n, jt, jf};
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | op | BPF_K, k, 0, 0));
 }
 
-/* "if (A == k) return action;" */
-static void return_if(struct prog *p, unsigned k, unsigned action)
+/* Resolve every pending jump to LABEL to the current position. */
+static void place(struct prog *p, enum label label)
 {
-	size_t at = if_eq(p, k);
-	ret(p, action);
-	end_if(p, at);
+	for (size_t i = 0; i < p->nfix; i++) {
+		struct fixup *fx = &p->fixups[i];
+		if (fx->at >= p->n)
+			continue;
+		size_t off = p->n - fx->at - 1;
+		if (off > 255) {
+			p->overflow = true;
+			continue;
+		}
+		if (fx->jt == label)
+			p->f[fx->at].jt = (unsigned char)off, fx->jt = L_NEXT;
+		if (fx->jf == label)
+			p->f[fx->at].jf = (unsigned char)off, fx->jf = L_NEXT;
+	}
 }
 
-static void socket_inet(struct prog *p, const struct filter_options *opt)
+static bool all_placed(const struct prog *p)
 {
+	for (size_t i = 0; i < p->nfix; i++)
+		if (p->fixups[i].jt != L_NEXT || p->fixups[i].jf != L_NEXT)
+			return false;
+	return true;
+}
+
+/* Dispatch on the syscall number, cheapest exits first. */
+static void dispatch(struct prog *p, const struct filter_options *opt)
+{
+	/* Any other ABI (i386 int 0x80, x32) is killed outright: its syscall
+	 * numbers and socketcall(2) would walk past every rule below. */
+	load(p, offsetof(struct seccomp_data, arch));
+	jump(p, BPF_JEQ, AUDIT_ARCH_X86_64, L_NEXT, L_KILL);
+	load(p, offsetof(struct seccomp_data, nr));
+	jump(p, BPF_JGE, X32_SYSCALL_BIT, L_KILL, L_NEXT);
+	jump(p, BPF_JGT, __NR_io_uring_register, L_ALLOW, L_NEXT);
+	/* io_uring's operations bypass every filter on the plain syscalls;
+	 * ENOSYS lets runtimes fall back (THREATS.md #6). */
+	jump(p, BPF_JGE, __NR_io_uring_setup, L_ENOSYS, L_NEXT);
+	jump(p, BPF_JEQ, __NR_seccomp, L_SECCOMP, L_NEXT);
+	jump(p, BPF_JGT, __NR_socketpair, L_ALLOW, L_NEXT);
+	jump(p, BPF_JEQ, __NR_ioctl, L_IOCTL, L_NEXT);
+	jump(p, BPF_JGE, __NR_socket, L_NEXT, L_ALLOW);
+	jump(p, BPF_JEQ, __NR_socket, L_SOCKET, L_NEXT);
+	jump(p, BPF_JEQ, __NR_socketpair, L_SOCKETPAIR, L_NEXT);
+	/* listen(2) on an unbound TCP socket binds 0.0.0.0 without passing
+	 * Landlock's bind check (THREATS.md #5). */
+	if (!opt->allow_network)
+		jump(p, BPF_JEQ, __NR_listen, L_EACCES, L_ALLOW);
+	place(p, L_ALLOW);
+	ret(p, SECCOMP_RET_ALLOW);
+}
+
+static void socket_rules(struct prog *p, const struct filter_options *opt)
+{
+	place(p, L_SOCKET);
+	load(p, ARG_LO(0));
+	jump(p, BPF_JEQ, AF_INET, L_INET, L_NEXT);
+	jump(p, BPF_JEQ, AF_INET6, L_INET, L_NEXT);
+	/* Pathname unix sockets reach docker.sock and session buses, and
+	 * Landlock does not mediate connect(2) to them (THREATS.md #1): no
+	 * new unix socket without the supervisor. */
+	jump(p, BPF_JEQ, AF_UNIX, L_EACCES, L_NEXT);
+	jump(p, BPF_JEQ, AF_NETLINK, L_NETLINK, L_EAFNOSUPPORT);
+
+	/* Routing queries (getifaddrs, AI_ADDRCONFIG) reach no network. */
+	place(p, L_NETLINK);
+	load(p, ARG_LO(2));
+	jump(p, BPF_JEQ, NETLINK_ROUTE, L_ALLOW, L_EACCES);
+
+	place(p, L_INET);
 	if (opt->allow_network) {
 		ret(p, SECCOMP_RET_ALLOW);
 		return;
@@ -105,129 +172,79 @@ static void socket_inet(struct prog *p, const struct filter_options *opt)
 	load(p, ARG_LO(1));
 	emit(p, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K,
 					     SOCK_TYPE_MASK));
-	size_t stream = if_eq(p, SOCK_STREAM);
+	jump(p, BPF_JEQ, SOCK_STREAM, L_NEXT, L_EACCES);
 	load(p, ARG_LO(2));
-	return_if(p, 0, SECCOMP_RET_ALLOW);
-	return_if(p, IPPROTO_TCP, SECCOMP_RET_ALLOW);
-	ret_errno(p, EACCES);
-	end_if(p, stream);
-	ret_errno(p, EACCES);
+	jump(p, BPF_JEQ, 0, L_ALLOW, L_NEXT);
+	jump(p, BPF_JEQ, IPPROTO_TCP, L_ALLOW, L_EACCES);
 }
 
-static void socket_rules(struct prog *p, const struct filter_options *opt)
+static void socketpair_rules(struct prog *p)
 {
-	load(p, ARG_LO(0));
-	size_t inet = if_eq(p, AF_INET);
-	socket_inet(p, opt);
-	end_if(p, inet);
-	size_t inet6 = if_eq(p, AF_INET6);
-	socket_inet(p, opt);
-	end_if(p, inet6);
-	/* Routing queries (getifaddrs, AI_ADDRCONFIG) reach no network. */
-	size_t netlink = if_eq(p, AF_NETLINK);
-	load(p, ARG_LO(2));
-	return_if(p, NETLINK_ROUTE, SECCOMP_RET_ALLOW);
-	ret_errno(p, EACCES);
-	end_if(p, netlink);
-	/* Pathname unix sockets reach docker.sock and session buses, and
-	 * Landlock does not mediate connect(2) to them (THREATS.md #1): no
-	 * new unix socket without the supervisor. */
-	return_if(p, AF_UNIX, SECCOMP_RET_ERRNO | EACCES);
-	ret_errno(p, EAFNOSUPPORT);
-}
-
-static void socketpair_rules(struct prog *p, const struct filter_options *opt)
-{
-	(void)opt;
 	/* Stream and seqpacket pairs are connected for good; a datagram pair
 	 * could be reconnected or sendto()'d to a pathname socket. */
+	place(p, L_SOCKETPAIR);
 	load(p, ARG_LO(0));
-	size_t unix_pair = if_eq(p, AF_UNIX);
+	jump(p, BPF_JEQ, AF_UNIX, L_NEXT, L_EAFNOSUPPORT);
 	load(p, ARG_LO(1));
 	emit(p, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K,
 					     SOCK_TYPE_MASK));
-	return_if(p, SOCK_STREAM, SECCOMP_RET_ALLOW);
-	return_if(p, SOCK_SEQPACKET, SECCOMP_RET_ALLOW);
-	ret_errno(p, EACCES);
-	end_if(p, unix_pair);
-	ret_errno(p, EAFNOSUPPORT);
+	jump(p, BPF_JEQ, SOCK_STREAM, L_ALLOW, L_NEXT);
+	jump(p, BPF_JEQ, SOCK_SEQPACKET, L_ALLOW, L_EACCES);
 }
 
-static void ioctl_rules(struct prog *p, const struct filter_options *opt)
+static void ioctl_rules(struct prog *p)
 {
-	(void)opt;
 	/* Pushing keystrokes into the agent's terminal (THREATS.md #8). */
+	place(p, L_IOCTL);
 	load(p, ARG_LO(1));
-	return_if(p, TIOCSTI, SECCOMP_RET_ERRNO | EPERM);
-	return_if(p, TIOCLINUX, SECCOMP_RET_ERRNO | EPERM);
-	ret(p, SECCOMP_RET_ALLOW);
+	jump(p, BPF_JEQ, TIOCSTI, L_EPERM, L_NEXT);
+	jump(p, BPF_JEQ, TIOCLINUX, L_EPERM, L_ALLOW);
 }
 
-static void seccomp_rules(struct prog *p, const struct filter_options *opt)
+static void seccomp_rules(struct prog *p)
 {
-	(void)opt;
 	/* A process that owned a listener could approve its own calls. */
+	place(p, L_SECCOMP);
 	load(p, ARG_LO(0));
-	size_t filter = if_eq(p, SECCOMP_SET_MODE_FILTER);
+	jump(p, BPF_JEQ, SECCOMP_SET_MODE_FILTER, L_NEXT, L_ALLOW);
 	load(p, ARG_LO(1));
-	size_t listener = if_set(p, SECCOMP_FILTER_FLAG_NEW_LISTENER);
-	ret_errno(p, EPERM);
-	end_if(p, listener);
-	ret(p, SECCOMP_RET_ALLOW);
-	end_if(p, filter);
-	ret(p, SECCOMP_RET_ALLOW);
+	jump(p, BPF_JSET, SECCOMP_FILTER_FLAG_NEW_LISTENER, L_EPERM, L_ALLOW);
 }
 
-/* Run BODY when the syscall number in A is NR; A is reloaded after. */
-static void on_syscall(struct prog *p, unsigned nr,
-		       void (*body)(struct prog *, const struct filter_options *),
-		       const struct filter_options *opt)
+static void verdicts(struct prog *p)
 {
-	size_t at = if_eq(p, nr);
-	body(p, opt);
-	end_if(p, at);
+	/* ALLOW was placed at the end of the dispatch; later blocks jump
+	 * back to it through a second copy here (BPF jumps only forward). */
+	place(p, L_ALLOW);
+	ret(p, SECCOMP_RET_ALLOW);
+	place(p, L_EACCES);
+	ret(p, ERRNO(EACCES));
+	place(p, L_EPERM);
+	ret(p, ERRNO(EPERM));
+	place(p, L_EAFNOSUPPORT);
+	ret(p, ERRNO(EAFNOSUPPORT));
+	place(p, L_ENOSYS);
+	ret(p, ERRNO(ENOSYS));
+	place(p, L_KILL);
+	ret(p, SECCOMP_RET_KILL_PROCESS);
 }
 
 int seccomp_build_filter(const struct filter_options *opt,
 			 struct sock_filter *f, size_t cap)
 {
 	struct prog p = {.f = f, .cap = cap};
-
-	/* Any other ABI (i386 int 0x80, x32) is killed outright: its syscall
-	 * numbers and socketcall(2) would walk past every rule below. */
-	load(&p, offsetof(struct seccomp_data, arch));
-	emit(&p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-					      AUDIT_ARCH_X86_64, 1, 0));
-	ret(&p, SECCOMP_RET_KILL_PROCESS);
-	load(&p, offsetof(struct seccomp_data, nr));
-	emit(&p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
-					      X32_SYSCALL_BIT, 0, 1));
-	ret(&p, SECCOMP_RET_KILL_PROCESS);
-
-	on_syscall(&p, __NR_socket, socket_rules, opt);
-	load(&p, offsetof(struct seccomp_data, nr));
-	on_syscall(&p, __NR_socketpair, socketpair_rules, opt);
-	load(&p, offsetof(struct seccomp_data, nr));
-	on_syscall(&p, __NR_ioctl, ioctl_rules, opt);
-	load(&p, offsetof(struct seccomp_data, nr));
-	on_syscall(&p, __NR_seccomp, seccomp_rules, opt);
-	load(&p, offsetof(struct seccomp_data, nr));
-	/* io_uring's operations bypass every filter on the plain syscalls;
-	 * ENOSYS lets runtimes fall back (THREATS.md #6). */
-	return_if(&p, __NR_io_uring_setup, SECCOMP_RET_ERRNO | ENOSYS);
-	return_if(&p, __NR_io_uring_enter, SECCOMP_RET_ERRNO | ENOSYS);
-	return_if(&p, __NR_io_uring_register, SECCOMP_RET_ERRNO | ENOSYS);
-	if (!opt->allow_network)
-		/* listen(2) on an unbound TCP socket binds 0.0.0.0 without
-		 * passing Landlock's bind check (THREATS.md #5). */
-		return_if(&p, __NR_listen, SECCOMP_RET_ERRNO | EACCES);
-	ret(&p, SECCOMP_RET_ALLOW);
-	return p.overflow ? -1 : (int)p.n;
+	dispatch(&p, opt);
+	socket_rules(&p, opt);
+	socketpair_rules(&p);
+	ioctl_rules(&p);
+	seccomp_rules(&p);
+	verdicts(&p);
+	return p.overflow || !all_placed(&p) ? -1 : (int)p.n;
 }
 
 int seccomp_install(const struct filter_options *opt)
 {
-	struct sock_filter f[128];
+	struct sock_filter f[96];
 	int n = seccomp_build_filter(opt, f, sizeof f / sizeof f[0]);
 	if (n < 0) {
 		errno = E2BIG;

@@ -1,0 +1,50 @@
+#!/bin/bash
+# make bench: what the shim costs on every tool call, as ratios against a
+# direct fork+exec+wait of /bin/true measured in the same interleaved run
+# (machines here are 2 cores and noisy: compare ratios, not microseconds).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+bin=$here/../build
+runs=${BENCH_RUNS:-2000}
+cc -O2 -o "$bin/spawnbench" "$here/helpers/spawnbench.c"
+
+t=$(mktemp -d /tmp/landstrip-bench.XXXXXX)
+trap 'rm -rf "$t"' EXIT
+export HOME="$t/home"
+mkdir -p "$HOME/.ssh" "$HOME/.cache" "$HOME/.config" "$t/proj/src" "$t/proj/.git"
+for f in .bashrc .profile .gitconfig .npmrc .viminfo; do echo x >"$HOME/$f"; done
+for d in .local .npm .cargo .rustup go Documents Downloads projects; do mkdir -p "$HOME/$d"; done
+echo key >"$HOME/.ssh/id_ed25519"
+echo hosts >"$HOME/.ssh/known_hosts"
+# The realistic policy of the issue: two write roots, a denyRead with an
+# allowRead inside it, a proxy port.
+cat >"$t/config.ini" <<INI
+[sandbox]
+allowWrite = $t/proj
+allowWrite = $HOME/.cache
+denyRead = $HOME/.ssh
+allowRead = $HOME/.ssh/known_hosts
+httpProxyPort = 3128
+INI
+cat >"$t/writes-only.ini" <<INI
+[sandbox]
+allowWrite = $t/proj
+allowWrite = $HOME/.cache
+httpProxyPort = 3128
+INI
+cd "$t/proj"
+export LANDSTRIP_CONFIG="$t/config.ini"
+ls=$bin/landstrip-exec
+
+echo "landstrip-exec: /bin/true, $runs interleaved runs each"
+args=("$runs" "direct /bin/true" /bin/true
+	--- "landstrip-exec (realistic policy)" "$ls" -- /bin/true
+	--- "landstrip-exec (writes only)" "$ls" -c "$t/writes-only.ini" -- /bin/true)
+# The Rust original, when installed from npm, side by side.
+rust=$(command -v landstrip 2>/dev/null || true)
+if [ -n "$rust" ]; then
+	args+=(--- "rust landstrip ($rust)" "$rust" -- /bin/true)
+fi
+"$bin/spawnbench" "${args[@]}" | tee "$t/result"
+ratio=$(awk '/realistic policy/ {print $NF}' "$t/result" | tr -d x)
+echo "shim/direct ratio: ${ratio}x (target: at most 1.4x)"

@@ -1,0 +1,127 @@
+#!/bin/bash
+# Filesystem rules attacked: writes outside the roots, into carved-out deny
+# subtrees, through symlinks and links, to landstrip's own files; reads of
+# denied secrets.
+. "$(dirname "$0")/../lib/tap.sh"
+
+p="$T/proj"
+mkdir -p "$p/src" "$p/protected/empty" "$HOME/.ssh" "$p/vendor"
+echo data >"$p/protected/file"
+echo readme >"$p/README"
+echo key >"$HOME/.ssh/id_rsa"
+echo hosts >"$HOME/.ssh/known_hosts"
+echo secret >"$p/secret.env"
+echo outside >"$T/outside/file"
+ln -s "$T/outside" "$p/escape"
+write_config <<INI
+[sandbox]
+allowWrite = .
+denyWrite = protected
+denyRead = ~/.ssh
+denyRead = secret.env
+allowRead = ~/.ssh/known_hosts
+INI
+
+# Baselines: every attacked operation works unconfined.
+check "baseline: can write outside unconfined" 0 "$TRY" write "$T/outside/base"
+check "baseline: can read the key unconfined" 0 "$TRY" read "$HOME/.ssh/id_rsa"
+
+check "write inside the project" 0 "$LS" -- "$TRY" write "$p/src/new"
+check "overwrite an existing top-level file" 0 "$LS" -- "$TRY" write "$p/README" x
+check "write outside the project" 1 "$LS" -- "$TRY" write "$T/outside/new"
+check_out "refused with EACCES" '^EACCES$'
+check "write to HOME" 1 "$LS" -- "$TRY" write "$HOME/.bashrc"
+check "truncate a file outside" 1 "$LS" -- "$TRY" truncate "$T/outside/file"
+check "rename out of the project" 1 "$LS" -- "$TRY" rename "$p/src/new" "$T/outside/moved"
+check "write through a symlink to outside" 1 "$LS" -- "$TRY" write "$p/escape/x"
+check "hard link from outside into the project" 1 "$LS" -- "$TRY" link "$T/outside/file" "$p/src/linked"
+check "mkdir outside" 1 "$LS" -- "$TRY" mkdir "$T/outside/d"
+check "mkfifo outside" 1 "$LS" -- "$TRY" mkfifo "$T/outside/fifo"
+check "symlink outside" 1 "$LS" -- "$TRY" symlink /etc "$T/outside/l"
+
+# The carved-out subtree.
+check "write into a denied subtree" 1 "$LS" -- "$TRY" append "$p/protected/file"
+check "create in a denied subtree" 1 "$LS" -- "$TRY" create "$p/protected/new"
+check "unlink in a denied subtree" 1 "$LS" -- "$TRY" unlink "$p/protected/file"
+check "rename the denied directory away" 1 "$LS" -- "$TRY" rename "$p/protected" "$p/src/p2"
+check "remove a directory inside the denied subtree" 1 "$LS" -- "$TRY" rmdir "$p/protected/empty"
+test -f "$p/protected/file" && [ "$(cat "$p/protected/file")" = data ] &&
+	_tap_result ok "denied file intact" || _tap_result "not ok" "denied file intact"
+# Snapshot semantics: the project's top level is on the path to the deny,
+# so it cannot get create rights itself (documented in landstrip.ini(5)).
+check "no new top-level entry beside a deny (snapshot semantics)" 1 "$LS" -- "$TRY" create "$p/newtop"
+check "sibling directories keep full rights" 0 "$LS" -- "$TRY" mkdir "$p/vendor/pkg"
+
+# O_CREAT must not leave an empty file behind when refused.
+"$LS" -- "$TRY" create "$T/outside/ghost" >/dev/null 2>&1
+test -e "$T/outside/ghost" && _tap_result "not ok" "refused O_CREAT leaves nothing" ||
+	_tap_result ok "refused O_CREAT leaves nothing"
+
+# Reads.
+check "read a denied secret" 1 "$LS" -- "$TRY" read "$HOME/.ssh/id_rsa"
+check_out "refused with EACCES" '^EACCES$'
+check "read an allowRead file inside the denied directory" 0 "$LS" -- "$TRY" read "$HOME/.ssh/known_hosts"
+check "read a denied file inside the project" 1 "$LS" -- "$TRY" read "$p/secret.env"
+check "read ordinary system files" 0 "$LS" -- "$TRY" read /etc/passwd
+check "read the project" 0 "$LS" -- "$TRY" read "$p/README"
+cp /bin/true "$HOME/.ssh/tool" 2>/dev/null
+check "execute from a denied directory" 1 "$LS" -- "$TRY" exec "$HOME/.ssh/tool"
+check "copy a secret via a shell" 1 "$LS" -- sh -c "cat $HOME/.ssh/id_rsa > $p/src/stolen"
+
+# Devices stay usable.
+check "write /dev/null" 0 "$LS" -- sh -c 'echo x > /dev/null'
+check "truncate-open /dev/null" 0 "$LS" -- "$TRY" write /dev/null
+
+# landstrip's own files stay write-protected even inside a write root
+# (THREATS.md #2).  Use a copy of the shim that this user owns, so that
+# only landstrip can be what refuses.
+mkdir -p "$T/bin"
+cp "$LS" "$T/bin/landstrip-exec"
+LS2="$T/bin/landstrip-exec"
+write_config <<INI
+[sandbox]
+allowWrite = $T
+allowWrite = $HOME
+INI
+check "baseline: the shim copy is writable unconfined" 0 "$TRY" append "$LS2"
+check "overwrite the shim binary" 1 "$LS2" -- "$TRY" append "$LS2"
+check "plant a supervisor next to the shim" 1 "$LS2" -- "$TRY" create "$T/bin/landstrip-supervisor"
+check "edit the config in use" 1 "$LS2" -- "$TRY" append "$T/cfg/config.ini"
+check "replace the config by rename" 1 "$LS2" -- sh -c "echo '[sandbox]' > $T/outside/x.ini && mv $T/outside/x.ini $T/cfg/config.ini"
+check "create a file beside the config" 1 "$LS2" -- "$TRY" create "$T/cfg/other.ini"
+check "plant a default config for later" 1 "$LS2" -- sh -c "mkdir -p $HOME/.config/landstrip && echo '[sandbox]' > $HOME/.config/landstrip/config.ini"
+test -e "$HOME/.config/landstrip/config.ini" && _tap_result "not ok" "no planted config" ||
+	_tap_result ok "no planted config"
+check "plant wrappers in the default wrapper directory" 1 "$LS2" -- "$TRY" mkdir "$HOME/.local"
+check "elsewhere in the root still writable" 0 "$LS2" -- "$TRY" write "$T/outside/fine"
+
+# Explicit mandatory deny from [landstrip].
+mkdir -p "$T/wrappers"
+write_config <<INI
+[landstrip]
+wrapperDir = $T/wrappers
+[sandbox]
+allowWrite = $T/wrappers
+INI
+check "wrapperDir is write-denied even when allowWrite names it" 1 "$LS" -- "$TRY" create "$T/wrappers/git"
+check "--check lists the mandatory deny" 0 "$LS" --check
+check_out "--check shows wrapperDir among the mandatory denies" "$T/wrappers +wrapperDir"
+
+# The embedded default: a project works, secrets and the rest do not.
+unset LANDSTRIP_CONFIG
+mkdir -p "$T/proj2"
+cd "$T/proj2" || exit 1
+check "default: new top-level file in the project" 0 "$LS" -- "$TRY" write "$T/proj2/new"
+# (HOME is inside $T here, so /tmp and $T are on the path to the protected
+# ~/.config/landstrip and keep no create rights: write into a sibling.)
+mkdir -p "$T.d"
+check "default: write to /tmp" 0 "$LS" -- "$TRY" write "$T.d/file"
+rm -rf "$T.d"
+check "default: write to HOME" 1 "$LS" -- "$TRY" write "$HOME/.profile"
+check "default: read ~/.ssh" 1 "$LS" -- "$TRY" read "$HOME/.ssh/id_rsa"
+if command -v git >/dev/null; then
+	check "default: git init" 0 "$LS" -- git init -q "$T/proj2"
+	check "default: git commit" 0 "$LS" -- sh -c 'echo a > a && git add a && git -c user.name=t -c user.email=t@t commit -qm a'
+else
+	skip "default: git init" "git not installed"
+fi
