@@ -28,41 +28,52 @@
 
 extern char **environ;
 
-static void refuse_unmediated(const struct lowered *l)
+/* Why this kernel and this build cannot enforce POLICY as written, or NULL.
+ * Refusing beats running the tool with a rule silently dropped. */
+static const char *unenforceable(const struct policy *p, int abi,
+				 int abi_errno, char *buf, size_t len)
 {
+	const struct path_list *sockets = &p->lists[LIST_ALLOW_UNIX_SOCKETS];
+	const struct scalar *binding = &p->scalars[SCALAR_ALLOW_LOCAL_BINDING];
 	/* Landlock cannot decide by address; these need the supervisor,
-	 * which this build does not have yet.  Refusing beats running the
-	 * tool with a rule silently dropped. */
-	if (l->allow_local_binding)
-		die(EXIT_SETUP_ERROR,
-		    "allowLocalBinding = true needs landstrip-supervisor, "
-		    "which this version does not provide; remove the key "
-		    "or set it to false");
-	if (l->unix_socket_count)
-		die(EXIT_SETUP_ERROR,
-		    "allowUnixSockets (%s:%d) needs landstrip-supervisor, "
-		    "which this version does not provide; remove the key",
-		    l->unix_socket_src[0].file, l->unix_socket_src[0].line);
-}
-
-static void require_abi(int abi, int needed, const char *why)
-{
-	if (abi < 0 && errno == EOPNOTSUPP)
-		die(EXIT_SETUP_ERROR,
-		    "Landlock is built into this kernel but not enabled; add "
-		    "'landlock' to the lsm= kernel parameter. Refusing to run "
-		    "unconfined");
+	 * which this build does not provide yet. */
+	if (binding->set && binding->value) {
+		format_error(buf, len,
+			     "allowLocalBinding = true (%s:%d) needs "
+			     "landstrip-supervisor, which this version does not "
+			     "provide; set it to false",
+			     binding->src.file, binding->src.line);
+		return buf;
+	}
+	if (sockets->len) {
+		format_error(buf, len,
+			     "allowUnixSockets (%s:%d) needs landstrip-supervisor, "
+			     "which this version does not provide; remove the key",
+			     sockets->items[0].src.file,
+			     sockets->items[0].src.line);
+		return buf;
+	}
+	const char *why;
+	int needed = landlock_abi_needed(policy_flag(p, SCALAR_ALLOW_NETWORK),
+					 &why);
+	if (abi < 0 && abi_errno == EOPNOTSUPP)
+		return "Landlock is built into this kernel but not enabled; add "
+		       "'landlock' to the lsm= kernel parameter. Refusing to "
+		       "run unconfined";
 	if (abi < 0)
-		die(EXIT_SETUP_ERROR,
-		    "this kernel has no Landlock (Linux 5.13+ with "
-		    "CONFIG_SECURITY_LANDLOCK is needed). Refusing to run "
-		    "unconfined");
-	if (abi < needed)
-		die(EXIT_SETUP_ERROR,
-		    "this policy needs Landlock ABI %d for %s, but the kernel "
-		    "offers ABI %d; upgrade the kernel (ABI 4 is Linux 6.7). "
-		    "Refusing to run less confined than the policy says",
-		    needed, why, abi);
+		return "this kernel has no Landlock (Linux 5.13+ with "
+		       "CONFIG_SECURITY_LANDLOCK is needed). Refusing to run "
+		       "unconfined";
+	if (abi < needed) {
+		format_error(buf, len,
+			     "this policy needs Landlock ABI %d for %s, but the "
+			     "kernel offers ABI %d; upgrade the kernel (ABI 4 is "
+			     "Linux 6.7). Refusing to run less confined than the "
+			     "policy says",
+			     needed, why, abi);
+		return buf;
+	}
+	return NULL;
 }
 
 static void confine(struct landlock *ll, const struct lowered *l)
@@ -85,6 +96,28 @@ static void confine(struct landlock *ll, const struct lowered *l)
 	struct filter_options opt = {.allow_network = l->allow_network};
 	if (seccomp_install(&opt) < 0)
 		die_errno(EXIT_SETUP_ERROR, "cannot install the seccomp filter");
+}
+
+/* Become the tool.  A script without a #! line runs through /bin/sh, as
+ * execvp(3) and shells do, so that wrapping such a tool changes nothing. */
+__attribute__((noreturn)) static void exec_tool(const char *program,
+						char **argv)
+{
+	execve(program, argv, environ);
+	if (errno == ENOEXEC) {
+		size_t argc = 0;
+		while (argv[argc])
+			argc++;
+		char **sh_argv = xcalloc(argc + 2, sizeof *sh_argv);
+		sh_argv[0] = (char *)"sh";
+		sh_argv[1] = (char *)program;
+		for (size_t i = 1; i < argc; i++)
+			sh_argv[i + 1] = argv[i];
+		execve("/bin/sh", sh_argv, environ);
+		errno = ENOEXEC;
+	}
+	die_errno(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE,
+		  "cannot execute %s", program);
 }
 
 static char *find_program(const struct cli *cli, const struct policy *p,
@@ -151,22 +184,29 @@ int main(int argc, char **argv)
 	};
 	int abi_errno = errno;
 
-	if (cli.action == ACTION_CHECK) {
-		env.record = true;
-		if (lower_policy(&policy, &env, &lowered, err, sizeof err) < 0)
-			die(EXIT_SETUP_ERROR, "%s", err);
-		rep.abi_needed = landlock_abi_needed(lowered.allow_network,
-						     &rep.abi_needed_why);
-		report_policy(stdout, &rep);
-		return fflush(stdout) == EOF;
-	}
-
-	/* The ABI decides which rights the ruleset handles, so it is checked
-	 * before the walk; the walk adds each rule as it finds it. */
 	bool allow_network = policy_flag(&policy, SCALAR_ALLOW_NETWORK);
 	rep.abi_needed = landlock_abi_needed(allow_network, &rep.abi_needed_why);
-	errno = abi_errno;
-	require_abi(rep.abi, rep.abi_needed, rep.abi_needed_why);
+	const char *problem = unenforceable(&policy, rep.abi, abi_errno, err,
+					    sizeof err);
+	if (cli.action == ACTION_CHECK) {
+		/* --check prints the policy even when it cannot be enforced
+		 * here, and then says why, with a failing status. */
+		char lower_err[1024];
+		env.record = true;
+		if (lower_policy(&policy, &env, &lowered, lower_err,
+				 sizeof lower_err) < 0)
+			die(EXIT_SETUP_ERROR, "%s", lower_err);
+		report_policy(stdout, &rep);
+		if (fflush(stdout) == EOF)
+			return EXIT_SETUP_ERROR;
+		if (problem)
+			die(EXIT_SETUP_ERROR, "cannot enforce: %s", problem);
+		return 0;
+	}
+	/* The ABI decides which rights the ruleset handles, so it is checked
+	 * before the walk; the walk adds each rule as it finds it. */
+	if (problem)
+		die(EXIT_SETUP_ERROR, "%s", problem);
 
 	/* Before the walk opens its own fds: only inherited ones are looked at. */
 	if (fds_close_io_uring() < 0)
@@ -180,14 +220,11 @@ int main(int argc, char **argv)
 	env.record = diag_debug_enabled;
 	if (lower_policy(&policy, &env, &lowered, err, sizeof err) < 0)
 		die(EXIT_SETUP_ERROR, "%s", err);
-	refuse_unmediated(&lowered);
 	if (diag_debug_enabled) {
 		rep.ll = &ll;
 		report_policy(stderr, &rep);
 	}
 
 	confine(&ll, &lowered);
-	execve(program, cli.command, environ);
-	die_errno(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE,
-		  "cannot execute %s", program);
+	exec_tool(program, cli.command);
 }

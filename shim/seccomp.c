@@ -45,7 +45,7 @@ enum label {
 	L_NEXT = -1, /* fall through */
 	L_ALLOW, L_KILL, L_EACCES, L_EPERM, L_EAFNOSUPPORT, L_ENOSYS,
 	L_SOCKET, L_SOCKETPAIR, L_IOCTL, L_SECCOMP, L_INET, L_INET_TYPE,
-	L_NETLINK, L_COUNT
+	L_NETLINK, L_LOW, L_COUNT
 };
 
 struct fixup {
@@ -118,7 +118,10 @@ static bool all_placed(const struct prog *p)
 	return true;
 }
 
-/* Dispatch on the syscall number, cheapest exits first. */
+/* Dispatch on the syscall number.  The kernel emulates this prologue for
+ * every syscall number when the filter is attached, so the common case
+ * (a syscall above socketpair and below io_uring) leaves after three
+ * comparisons. */
 static void dispatch(struct prog *p, const struct filter_options *opt)
 {
 	/* Any other ABI (i386 int 0x80, x32) is killed outright: its syscall
@@ -126,13 +129,15 @@ static void dispatch(struct prog *p, const struct filter_options *opt)
 	load(p, offsetof(struct seccomp_data, arch));
 	jump(p, BPF_JEQ, AUDIT_ARCH_X86_64, L_NEXT, L_KILL);
 	load(p, offsetof(struct seccomp_data, nr));
-	jump(p, BPF_JGE, X32_SYSCALL_BIT, L_KILL, L_NEXT);
-	jump(p, BPF_JGT, __NR_io_uring_register, L_ALLOW, L_NEXT);
+	jump(p, BPF_JGT, __NR_socketpair, L_NEXT, L_LOW);
+	jump(p, BPF_JEQ, __NR_seccomp, L_SECCOMP, L_NEXT);
+	jump(p, BPF_JGE, __NR_io_uring_setup, L_NEXT, L_ALLOW);
 	/* io_uring's operations bypass every filter on the plain syscalls;
 	 * ENOSYS lets runtimes fall back (THREATS.md #6). */
-	jump(p, BPF_JGE, __NR_io_uring_setup, L_ENOSYS, L_NEXT);
-	jump(p, BPF_JEQ, __NR_seccomp, L_SECCOMP, L_NEXT);
-	jump(p, BPF_JGT, __NR_socketpair, L_ALLOW, L_NEXT);
+	jump(p, BPF_JGT, __NR_io_uring_register, L_NEXT, L_ENOSYS);
+	jump(p, BPF_JGE, X32_SYSCALL_BIT, L_KILL, L_ALLOW);
+
+	place(p, L_LOW);
 	jump(p, BPF_JEQ, __NR_ioctl, L_IOCTL, L_NEXT);
 	jump(p, BPF_JGE, __NR_socket, L_NEXT, L_ALLOW);
 	jump(p, BPF_JEQ, __NR_socket, L_SOCKET, L_NEXT);

@@ -102,7 +102,7 @@ allowWrite = .
 alowWrite = ~/.npm
 INI
 
-bad_config "supervisor-only keys" 'allowLocalBinding = true needs landstrip-supervisor' <<'INI'
+bad_config "supervisor-only keys" 'allowLocalBinding = true \(.*config.ini:2\) needs landstrip-supervisor' <<'INI'
 [sandbox]
 allowLocalBinding = true
 INI
@@ -149,3 +149,13 @@ check "--check -p npm" 0 "$LS" --check -p npm
 check_out "--check shows the tool's root and its line" "$HOME/.npm +write .*config.ini:5"
 check_out "--check shows the proxy port and its line" 'TCP connect: port 3128 .*config.ini:3'
 check_out "--check shows the merged policy" 'policy: \[sandbox\] \+ \[tool.npm\]'
+
+# --check shows a policy this build cannot enforce, then fails and says why.
+write_config <<'INI'
+[sandbox]
+allowWrite = .
+allowLocalBinding = true
+INI
+check "--check of an unenforceable policy fails" 1 "$LS" --check
+check_out "--check still prints the policy" '^policy: \[sandbox\]'
+check_err "--check says why it cannot be enforced" 'cannot enforce: allowLocalBinding = true'

@@ -28,6 +28,10 @@ check_err "not found names the command" 'landstrip: no-such-command-xyz: command
 printf '#!/bin/sh\necho hi\n' >"$T/outside/noexec"
 check "not executable: 126" 126 "$LS" -- "$T/outside/noexec"
 check "a directory: 126" 126 "$LS" -- /tmp
+printf 'echo "no shebang: $1"\n' >"$T/outside/plain"
+chmod +x "$T/outside/plain"
+check "a script without #! runs through sh, as from a shell" 0 "$LS" -- "$T/outside/plain" arg
+check_out "and gets its arguments" '^no shebang: arg$'
 
 # Same PID: the tool replaces the shim.
 check "exec in place keeps the PID" 0 bash -c "pid=\$BASHPID; exec \"$LS\" -- bash -c \"test \\\$\\\$ = \$pid\""
