@@ -29,7 +29,7 @@ INIH_A ?= /usr/lib/x86_64-linux-gnu/libinih.a
 
 CONFIG_SRC := config/diag.c config/parse.c config/keys.c config/merge.c \
 	config/default_config.c config/paths.c config/lower.c
-SHIM_SRC := shim/main.c shim/cli.c shim/context.c shim/program.c \
+SHIM_SRC := shim/alloc.c shim/main.c shim/caps.c shim/cli.c shim/context.c shim/program.c \
 	shim/landlock.c shim/seccomp.c shim/fds.c shim/report.c
 HEADERS := $(wildcard config/*.h shim/*.h)
 

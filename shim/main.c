@@ -7,6 +7,7 @@
 #include "../config/config.h"
 #include "../config/diag.h"
 #include "../config/lower.h"
+#include "caps.h"
 #include "cli.h"
 #include "context.h"
 #include "fds.h"
@@ -83,6 +84,9 @@ static void confine(struct landlock *ll, const struct lowered *l)
 			die_errno(EXIT_SETUP_ERROR,
 				  "cannot allow TCP connect to port %u",
 				  l->connect_ports[i]);
+	if (caps_drop_dangerous() < 0)
+		die_errno(EXIT_SETUP_ERROR,
+			  "cannot drop CAP_SYS_ADMIN and CAP_PERFMON");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno(EXIT_SETUP_ERROR, "cannot set no_new_privs");
 	if (landlock_enforce(ll) < 0) {

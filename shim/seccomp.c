@@ -35,6 +35,9 @@
 #define TIOCLINUX 0x541C
 #endif
 
+#ifndef MSG_FASTOPEN
+#define MSG_FASTOPEN 0x20000000
+#endif
 #define X32_SYSCALL_BIT 0x40000000U
 #define SOCK_TYPE_MASK 0xf
 #define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
@@ -45,7 +48,7 @@ enum label {
 	L_NEXT = -1, /* fall through */
 	L_ALLOW, L_KILL, L_EACCES, L_EPERM, L_EAFNOSUPPORT, L_ENOSYS,
 	L_SOCKET, L_SOCKETPAIR, L_IOCTL, L_SECCOMP, L_INET, L_INET_TYPE,
-	L_NETLINK, L_LOW, L_COUNT
+	L_NETLINK, L_LOW, L_SEND_ARG2, L_SEND_ARG3, L_COUNT
 };
 
 struct fixup {
@@ -131,6 +134,8 @@ static void dispatch(struct prog *p, const struct filter_options *opt)
 	load(p, offsetof(struct seccomp_data, nr));
 	jump(p, BPF_JGT, __NR_socketpair, L_NEXT, L_LOW);
 	jump(p, BPF_JEQ, __NR_seccomp, L_SECCOMP, L_NEXT);
+	if (!opt->allow_network)
+		jump(p, BPF_JEQ, __NR_sendmmsg, L_SEND_ARG3, L_NEXT);
 	jump(p, BPF_JGE, __NR_io_uring_setup, L_NEXT, L_ALLOW);
 	/* io_uring's operations bypass every filter on the plain syscalls;
 	 * ENOSYS lets runtimes fall back (THREATS.md #6). */
@@ -140,6 +145,12 @@ static void dispatch(struct prog *p, const struct filter_options *opt)
 	place(p, L_LOW);
 	jump(p, BPF_JEQ, __NR_ioctl, L_IOCTL, L_NEXT);
 	jump(p, BPF_JGE, __NR_socket, L_NEXT, L_ALLOW);
+	if (!opt->allow_network) {
+		/* MSG_FASTOPEN connects from sendto/sendmsg without passing
+		 * Landlock's connect check (THREATS.md #5). */
+		jump(p, BPF_JEQ, __NR_sendto, L_SEND_ARG3, L_NEXT);
+		jump(p, BPF_JEQ, __NR_sendmsg, L_SEND_ARG2, L_NEXT);
+	}
 	jump(p, BPF_JEQ, __NR_socket, L_SOCKET, L_NEXT);
 	jump(p, BPF_JEQ, __NR_socketpair, L_SOCKETPAIR, L_NEXT);
 	/* listen(2) on an unbound TCP socket binds 0.0.0.0 without passing
@@ -197,6 +208,18 @@ static void socketpair_rules(struct prog *p)
 	jump(p, BPF_JEQ, SOCK_SEQPACKET, L_ALLOW, L_EACCES);
 }
 
+static void send_rules(struct prog *p, const struct filter_options *opt)
+{
+	if (opt->allow_network)
+		return;
+	place(p, L_SEND_ARG2); /* sendmsg(fd, msg, flags) */
+	load(p, ARG_LO(2));
+	jump(p, BPF_JSET, MSG_FASTOPEN, L_EACCES, L_ALLOW);
+	place(p, L_SEND_ARG3); /* sendto/sendmmsg(fd, buf, len, flags, ...) */
+	load(p, ARG_LO(3));
+	jump(p, BPF_JSET, MSG_FASTOPEN, L_EACCES, L_ALLOW);
+}
+
 static void ioctl_rules(struct prog *p)
 {
 	/* Pushing keystrokes into the agent's terminal (THREATS.md #8). */
@@ -241,6 +264,7 @@ int seccomp_build_filter(const struct filter_options *opt,
 	dispatch(&p, opt);
 	socket_rules(&p, opt);
 	socketpair_rules(&p);
+	send_rules(&p, opt);
 	ioctl_rules(&p);
 	seccomp_rules(&p);
 	verdicts(&p);

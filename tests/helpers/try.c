@@ -1,0 +1,1163 @@
+/* try: perform ONE operation and say how it went.
+ *
+ *   try SUBCOMMAND [ARG]...
+ *
+ * On success it prints "ok" (or the output documented for the subcommand)
+ * and exits 0.  On failure it prints the errno NAME alone on stdout (e.g.
+ * "EACCES"), a human-readable line on stderr, and exits 1.  Usage errors
+ * exit 64.  The integration tests run it with and without the shim and
+ * compare: a test that expects "EACCES" inside must see "ok" outside, so
+ * every check can fail.
+ *
+ * Each subcommand is one small function in the table at the bottom; each
+ * issues the syscall under test directly (no libc fallbacks that could hide
+ * which call was refused).  `try` with no arguments lists them.
+ *
+ * Beyond the obvious: `listdir` prints the sorted entries, then "ok";
+ * `getifaddrs` prints the count; `fds` prints the open fds; `i386` and
+ * `x32` print "killed SIGxxx" and exit 2 when the forked child died of a
+ * signal; `unix-connect` and `abstract-connect` take an optional inherited
+ * FD to connect instead of a new socket (to test Landlock's scopes apart
+ * from the seccomp socket rule); `with-socket FD FAMILY TYPE CMD...` hands
+ * CMD such an unconnected socket; `connect-fastopen` connects with
+ * sendto(MSG_FASTOPEN) instead of connect(2). */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ifaddrs.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <linux/filter.h>
+#include <linux/io_uring.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/seccomp.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#ifndef AF_VSOCK
+#define AF_VSOCK 40
+#endif
+#ifndef AF_ALG
+#define AF_ALG 38
+#endif
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+#ifndef IPPROTO_SCTP
+#define IPPROTO_SCTP 132
+#endif
+#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
+#endif
+#ifndef TIOCLINUX
+#define TIOCLINUX 0x541C
+#endif
+#ifndef PR_SET_PTRACER
+#define PR_SET_PTRACER 0x59616d61
+#endif
+#ifndef PR_SET_PTRACER_ANY
+#define PR_SET_PTRACER_ANY ((unsigned long)-1)
+#endif
+#ifndef MSG_FASTOPEN
+#define MSG_FASTOPEN 0x20000000
+#endif
+
+#define EXIT_FAILED 1
+#define EXIT_SIGNALLED 2
+#define EXIT_USAGE 64
+
+/* Network calls must not hang a test: loopback answers at once, so a few
+ * seconds is only a safety net. */
+#define NET_TIMEOUT_SECONDS 5
+
+/* ---- errno and signal names ------------------------------------------ */
+
+struct name {
+	int value;
+	const char *name;
+};
+
+#define N(x) {x, #x}
+static const struct name errno_names[] = {
+	N(EPERM),	  N(ENOENT),	     N(ESRCH),		N(EINTR),
+	N(EIO),		  N(ENXIO),	     N(E2BIG),		N(ENOEXEC),
+	N(EBADF),	  N(ECHILD),	     N(EAGAIN),		N(ENOMEM),
+	N(EACCES),	  N(EFAULT),	     N(EBUSY),		N(EEXIST),
+	N(EXDEV),	  N(ENODEV),	     N(ENOTDIR),	N(EISDIR),
+	N(EINVAL),	  N(ENFILE),	     N(EMFILE),		N(ENOTTY),
+	N(ETXTBSY),	  N(EFBIG),	     N(ENOSPC),		N(ESPIPE),
+	N(EROFS),	  N(EMLINK),	     N(EPIPE),		N(ERANGE),
+	N(EDEADLK),	  N(ENAMETOOLONG),   N(ENOLCK),		N(ENOSYS),
+	N(ENOTEMPTY),	  N(ELOOP),	     N(ENOMSG),		N(EOVERFLOW),
+	N(ENOTSOCK),	  N(EDESTADDRREQ),   N(EMSGSIZE),	N(EPROTOTYPE),
+	N(ENOPROTOOPT),	  N(EPROTONOSUPPORT), N(ESOCKTNOSUPPORT),
+	N(EOPNOTSUPP),	  N(EPFNOSUPPORT),   N(EAFNOSUPPORT),	N(EADDRINUSE),
+	N(EADDRNOTAVAIL), N(ENETDOWN),	     N(ENETUNREACH),	N(ENETRESET),
+	N(ECONNABORTED),  N(ECONNRESET),     N(ENOBUFS),	N(EISCONN),
+	N(ENOTCONN),	  N(ETIMEDOUT),	     N(ECONNREFUSED),	N(EHOSTDOWN),
+	N(EHOSTUNREACH),  N(EALREADY),	     N(EINPROGRESS),	N(ESTALE),
+	N(EDQUOT),	  N(ECANCELED),	     N(EOWNERDEAD),	N(ENOTRECOVERABLE),
+	N(ENOKEY),	  N(EKEYREJECTED),   N(ENOMEDIUM),	N(ENODATA),
+};
+
+static const struct name signal_names[] = {
+	N(SIGHUP),  N(SIGINT),	N(SIGQUIT), N(SIGILL),	N(SIGTRAP),
+	N(SIGABRT), N(SIGBUS),	N(SIGFPE),  N(SIGKILL), N(SIGUSR1),
+	N(SIGSEGV), N(SIGUSR2), N(SIGPIPE), N(SIGALRM), N(SIGTERM),
+	N(SIGCHLD), N(SIGCONT), N(SIGSTOP), N(SIGTSTP), N(SIGTTIN),
+	N(SIGTTOU), N(SIGURG),	N(SIGXCPU), N(SIGXFSZ), N(SIGSYS),
+};
+#undef N
+
+static const char *lookup(const struct name *t, size_t n, int value,
+			  char *buf, size_t len, const char *prefix)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i].value == value)
+			return t[i].name;
+	snprintf(buf, len, "%s%d", prefix, value);
+	return buf;
+}
+
+static const char *errno_name(int e)
+{
+	static char buf[32];
+	return lookup(errno_names, sizeof errno_names / sizeof errno_names[0],
+		      e, buf, sizeof buf, "errno ");
+}
+
+static const char *signal_name(int s)
+{
+	static char buf[32];
+	return lookup(signal_names, sizeof signal_names / sizeof signal_names[0],
+		      s, buf, sizeof buf, "SIG");
+}
+
+/* ---- reporting --------------------------------------------------------- */
+
+static int ok(void)
+{
+	puts("ok");
+	return 0;
+}
+
+/* Report the current errno for WHAT: the name on stdout (what tests match),
+ * the message on stderr (what a human reads when a test fails). */
+static int fail(const char *what)
+{
+	int e = errno;
+	printf("%s\n", errno_name(e));
+	fprintf(stderr, "try: %s: %s\n", what, strerror(e));
+	return EXIT_FAILED;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "try: ");
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+/* Parse a whole number or return false; the caller reports usage. */
+static bool parse_long(const char *s, int base, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, base);
+	if (errno || !*s || *end)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* ---- names on the command line --------------------------------------- */
+
+struct keyword {
+	const char *name;
+	long value;
+};
+
+static bool parse_keyword(const struct keyword *t, const char *s, long *out)
+{
+	for (; t->name; t++)
+		if (strcmp(t->name, s) == 0) {
+			*out = t->value;
+			return true;
+		}
+	return parse_long(s, 0, out);
+}
+
+static const struct keyword families[] = {
+	{"unix", AF_UNIX},     {"local", AF_UNIX},   {"inet", AF_INET},
+	{"inet6", AF_INET6},   {"netlink", AF_NETLINK}, {"packet", AF_PACKET},
+	{"vsock", AF_VSOCK},   {"alg", AF_ALG},	     {"unspec", AF_UNSPEC},
+	{NULL, 0},
+};
+
+static const struct keyword types[] = {
+	{"stream", SOCK_STREAM}, {"dgram", SOCK_DGRAM},
+	{"raw", SOCK_RAW},	 {"seqpacket", SOCK_SEQPACKET},
+	{NULL, 0},
+};
+
+static const struct keyword protocols[] = {
+	{"tcp", IPPROTO_TCP},	{"udp", IPPROTO_UDP},
+	{"mptcp", IPPROTO_MPTCP}, {"sctp", IPPROTO_SCTP},
+	{"icmp", IPPROTO_ICMP}, {"icmpv6", IPPROTO_ICMPV6},
+	{"route", NETLINK_ROUTE}, {NULL, 0},
+};
+
+/* FAMILY TYPE [PROTO] from argv; returns false on a usage error. */
+static bool parse_socket_args(char **argv, int argc, long *family,
+			      long *type, long *proto)
+{
+	*proto = 0;
+	if (!parse_keyword(families, argv[0], family)) {
+		usage_error("unknown family '%s'", argv[0]);
+		return false;
+	}
+	if (!parse_keyword(types, argv[1], type)) {
+		usage_error("unknown socket type '%s'", argv[1]);
+		return false;
+	}
+	if (argc > 2 && !parse_keyword(protocols, argv[2], proto)) {
+		usage_error("unknown protocol '%s'", argv[2]);
+		return false;
+	}
+	return true;
+}
+
+/* HOST PORT as an IPv4 or IPv6 literal; never a name lookup (the tests
+ * stay on loopback and must not depend on DNS). */
+static bool parse_addr(const char *host, const char *port,
+		       struct sockaddr_storage *ss, socklen_t *len)
+{
+	long p;
+	if (!parse_long(port, 10, &p) || p < 0 || p > 65535) {
+		usage_error("bad port '%s'", port);
+		return false;
+	}
+	memset(ss, 0, sizeof *ss);
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t)p);
+		*len = sizeof *in4;
+		return true;
+	}
+	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)p);
+		*len = sizeof *in6;
+		return true;
+	}
+	usage_error("'%s' is not an IPv4 or IPv6 literal", host);
+	return false;
+}
+
+static void set_timeouts(int fd)
+{
+	struct timeval tv = {.tv_sec = NET_TIMEOUT_SECONDS};
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+}
+
+/* ---- file system ------------------------------------------------------ */
+
+static int write_all(int fd, const char *text)
+{
+	size_t len = text ? strlen(text) : 0;
+	while (len) {
+		ssize_t n = write(fd, text, len);
+		if (n < 0)
+			return -1;
+		text += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* open(2) FLAGS, write TEXT (may be NULL), close: the shared body of
+ * write, create and append. */
+static int open_and_write(const char *path, int flags, const char *text)
+{
+	int fd = open(path, flags | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return fail("open");
+	if (write_all(fd, text) < 0)
+		return fail("write");
+	if (close(fd) < 0)
+		return fail("close");
+	return ok();
+}
+
+static int cmd_write(int argc, char **argv)
+{
+	return open_and_write(argv[0], O_WRONLY | O_CREAT | O_TRUNC,
+			      argc > 1 ? argv[1] : NULL);
+}
+
+static int cmd_create(int argc, char **argv)
+{
+	(void)argc;
+	return open_and_write(argv[0], O_WRONLY | O_CREAT | O_EXCL, NULL);
+}
+
+static int cmd_append(int argc, char **argv)
+{
+	/* No O_CREAT: this probes the write right on an existing file. */
+	return open_and_write(argv[0], O_WRONLY | O_APPEND,
+			      argc > 1 ? argv[1] : NULL);
+}
+
+/* Read PATH to the end, copying it to stdout when ECHO. */
+static int read_file(const char *path, bool echo)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail("open");
+	char buf[8192];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		if (echo)
+			fwrite(buf, 1, (size_t)n, stdout);
+	if (n < 0)
+		return fail("read");
+	close(fd);
+	return echo ? 0 : ok();
+}
+
+static int cmd_read(int argc, char **argv)
+{
+	(void)argc;
+	return read_file(argv[0], false);
+}
+
+static int cmd_cat(int argc, char **argv)
+{
+	(void)argc;
+	return read_file(argv[0], true);
+}
+
+static int cmd_truncate(int argc, char **argv)
+{
+	(void)argc;
+	/* truncate(2) by path: Landlock's TRUNCATE right, not WRITE_FILE. */
+	return truncate(argv[0], 0) < 0 ? fail("truncate") : ok();
+}
+
+static int cmd_mkdir(int argc, char **argv)
+{
+	(void)argc;
+	return mkdir(argv[0], 0755) < 0 ? fail("mkdir") : ok();
+}
+
+static int cmd_rmdir(int argc, char **argv)
+{
+	(void)argc;
+	return rmdir(argv[0]) < 0 ? fail("rmdir") : ok();
+}
+
+static int cmd_unlink(int argc, char **argv)
+{
+	(void)argc;
+	return unlink(argv[0]) < 0 ? fail("unlink") : ok();
+}
+
+static int cmd_rename(int argc, char **argv)
+{
+	(void)argc;
+	return rename(argv[0], argv[1]) < 0 ? fail("rename") : ok();
+}
+
+static int cmd_link(int argc, char **argv)
+{
+	(void)argc;
+	return link(argv[0], argv[1]) < 0 ? fail("link") : ok();
+}
+
+static int cmd_symlink(int argc, char **argv)
+{
+	(void)argc;
+	return symlink(argv[0], argv[1]) < 0 ? fail("symlink") : ok();
+}
+
+static int cmd_mkfifo(int argc, char **argv)
+{
+	(void)argc;
+	return mkfifo(argv[0], 0644) < 0 ? fail("mkfifo") : ok();
+}
+
+static int cmd_chmod(int argc, char **argv)
+{
+	(void)argc;
+	long mode;
+	if (!parse_long(argv[1], 8, &mode) || mode < 0 || mode > 07777)
+		return usage_error("bad mode '%s'", argv[1]);
+	return chmod(argv[0], (mode_t)mode) < 0 ? fail("chmod") : ok();
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Prints the entries (sorted, one per line, without . and ..) and then
+ * "ok", so a test can match either a name or "^ok$". */
+static int cmd_listdir(int argc, char **argv)
+{
+	(void)argc;
+	DIR *dir = opendir(argv[0]);
+	if (!dir)
+		return fail("opendir");
+	char **names = NULL;
+	size_t count = 0;
+	struct dirent *de;
+	errno = 0;
+	while ((de = readdir(dir))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		char **grown = realloc(names, (count + 1) * sizeof *names);
+		if (!grown || !(grown[count] = strdup(de->d_name)))
+			return fail("realloc");
+		names = grown;
+		count++;
+	}
+	if (errno)
+		return fail("readdir");
+	closedir(dir);
+	qsort(names, count, sizeof *names, compare_strings);
+	for (size_t i = 0; i < count; i++) {
+		puts(names[i]);
+		free(names[i]);
+	}
+	free(names);
+	return ok();
+}
+
+static int cmd_exec(int argc, char **argv)
+{
+	(void)argc;
+	/* argv[0] is PATH and becomes the program's argv[0]. */
+	fflush(stdout);
+	execv(argv[0], argv);
+	return fail("execv");
+}
+
+/* ---- network ------------------------------------------------------------ */
+
+static int make_socket(char **argv, int argc, bool wide)
+{
+	long family, type, proto;
+	if (!parse_socket_args(argv, argc, &family, &type, &proto))
+		return EXIT_USAGE;
+	long fd;
+	if (wide)
+		/* The kernel truncates these int arguments to 32 bits; a
+		 * filter comparing all 64 would not see AF_INET here. */
+		fd = syscall(SYS_socket,
+			     (1ULL << 32) | (unsigned long long)(unsigned)family,
+			     (1ULL << 32) | (unsigned long long)(unsigned)type,
+			     (unsigned long long)(unsigned)proto);
+	else
+		fd = socket((int)family, (int)type, (int)proto);
+	if (fd < 0)
+		return fail("socket");
+	close((int)fd);
+	return ok();
+}
+
+static int cmd_socket(int argc, char **argv)
+{
+	return make_socket(argv, argc, false);
+}
+
+static int cmd_socket_wide(int argc, char **argv)
+{
+	return make_socket(argv, argc, true);
+}
+
+static int cmd_socketpair(int argc, char **argv)
+{
+	long family, type, proto;
+	if (!parse_socket_args(argv, argc, &family, &type, &proto))
+		return EXIT_USAGE;
+	int sv[2];
+	if (socketpair((int)family, (int)type, (int)proto, sv) < 0)
+		return fail("socketpair");
+	close(sv[0]);
+	close(sv[1]);
+	return ok();
+}
+
+/* A TCP socket of ADDR's family, with timeouts; -1 and errno on failure. */
+static int tcp_socket_for(const struct sockaddr_storage *ss)
+{
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0)
+		set_timeouts(fd);
+	return fd;
+}
+
+static int cmd_connect(int argc, char **argv)
+{
+	(void)argc;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	if (!parse_addr(argv[0], argv[1], &ss, &len))
+		return EXIT_USAGE;
+	int fd = tcp_socket_for(&ss);
+	if (fd < 0)
+		return fail("socket");
+	if (connect(fd, (struct sockaddr *)&ss, len) < 0)
+		return fail("connect");
+	close(fd);
+	return ok();
+}
+
+/* TCP Fast Open: sendto(MSG_FASTOPEN) connects without calling connect(2),
+ * a path a connect-only check could miss. */
+static int cmd_connect_fastopen(int argc, char **argv)
+{
+	(void)argc;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	if (!parse_addr(argv[0], argv[1], &ss, &len))
+		return EXIT_USAGE;
+	int fd = tcp_socket_for(&ss);
+	if (fd < 0)
+		return fail("socket");
+	/* On a blocking socket this returns only once the handshake is done
+	 * (or failed: ECONNREFUSED), so success means "connected". */
+	if (sendto(fd, "x", 1, MSG_FASTOPEN, (struct sockaddr *)&ss, len) < 0)
+		return fail("sendto(MSG_FASTOPEN)");
+	close(fd);
+	return ok();
+}
+
+static int cmd_bind(int argc, char **argv)
+{
+	(void)argc;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	if (!parse_addr(argv[0], argv[1], &ss, &len))
+		return EXIT_USAGE;
+	int fd = tcp_socket_for(&ss);
+	if (fd < 0)
+		return fail("socket");
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
+		return fail("bind");
+	close(fd);
+	return ok();
+}
+
+static int cmd_listen_unbound(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	/* listen(2) auto-binds an unbound socket to 0.0.0.0:<ephemeral>,
+	 * never passing through bind(2). */
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return fail("socket");
+	if (listen(fd, 1) < 0)
+		return fail("listen");
+	close(fd);
+	return ok();
+}
+
+static int cmd_udp_send(int argc, char **argv)
+{
+	(void)argc;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	if (!parse_addr(argv[0], argv[1], &ss, &len))
+		return EXIT_USAGE;
+	int fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return fail("socket");
+	if (sendto(fd, "x", 1, 0, (struct sockaddr *)&ss, len) < 0)
+		return fail("sendto");
+	close(fd);
+	return ok();
+}
+
+static int cmd_getifaddrs(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	struct ifaddrs *list;
+	if (getifaddrs(&list) < 0)
+		return fail("getifaddrs");
+	int count = 0;
+	for (struct ifaddrs *i = list; i; i = i->ifa_next)
+		count++;
+	freeifaddrs(list);
+	printf("%d\n", count);
+	return 0;
+}
+
+static int cmd_netlink_route(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return fail("socket");
+	set_timeouts(fd);
+	struct {
+		struct nlmsghdr nh;
+		struct ifinfomsg ifi;
+	} req = {
+		.nh = {.nlmsg_len = sizeof req, .nlmsg_type = RTM_GETLINK,
+		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1},
+		.ifi = {.ifi_family = AF_UNSPEC},
+	};
+	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+	if (sendto(fd, &req, sizeof req, 0, (struct sockaddr *)&kernel,
+		   sizeof kernel) < 0)
+		return fail("sendto");
+	char buf[16384];
+	ssize_t n = recv(fd, buf, sizeof buf, 0);
+	if (n < 0)
+		return fail("recv");
+	if (n == 0) {
+		errno = ENODATA;
+		return fail("recv");
+	}
+	close(fd);
+	return ok();
+}
+
+/* The socket to connect: an inherited one when FD is given (a way in that
+ * does not go through socket(2)), else a new AF_UNIX stream socket. */
+static int unix_socket_from(int argc, char **argv, int *fd)
+{
+	if (argc > 1) {
+		long v;
+		if (!parse_long(argv[1], 10, &v) || v < 0 || v > INT_MAX) {
+			usage_error("bad fd '%s'", argv[1]);
+			return EXIT_USAGE;
+		}
+		*fd = (int)v;
+		return 0;
+	}
+	*fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	return *fd < 0 ? fail("socket") : 0;
+}
+
+static int connect_unix(int argc, char **argv, bool abstract)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	size_t len = strlen(argv[0]);
+	size_t off = abstract ? 1 : 0; /* abstract names start with a NUL */
+	if (len + off >= sizeof sun.sun_path)
+		return usage_error("name too long: '%s'", argv[0]);
+	memcpy(sun.sun_path + off, argv[0], len);
+	int fd;
+	int rc = unix_socket_from(argc, argv, &fd);
+	if (rc)
+		return rc;
+	socklen_t alen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+				     off + len + (abstract ? 0 : 1));
+	if (connect(fd, (struct sockaddr *)&sun, alen) < 0)
+		return fail("connect");
+	close(fd);
+	return ok();
+}
+
+static int cmd_unix_connect(int argc, char **argv)
+{
+	return connect_unix(argc, argv, false);
+}
+
+static int cmd_abstract_connect(int argc, char **argv)
+{
+	return connect_unix(argc, argv, true);
+}
+
+/* ---- terminals ------------------------------------------------------- */
+
+static int cmd_tiocsti(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	/* The kernel itself refuses TIOCSTI on a terminal that is not the
+	 * caller's controlling one (without CAP_SYS_ADMIN), so the baseline
+	 * would fail for the wrong reason: make a fresh pty our controlling
+	 * terminal first, in a child so that setsid(2) cannot fail. */
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid < 0)
+		return fail("fork");
+	if (pid == 0) {
+		if (setsid() < 0)
+			_exit(fail("setsid"));
+		int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+		if (master < 0)
+			_exit(fail("posix_openpt"));
+		if (grantpt(master) < 0 || unlockpt(master) < 0)
+			_exit(fail("grantpt/unlockpt"));
+		const char *name = ptsname(master);
+		if (!name)
+			_exit(fail("ptsname"));
+		/* No O_NOCTTY: a session leader acquires it here. */
+		int slave = open(name, O_RDWR | O_CLOEXEC);
+		if (slave < 0)
+			_exit(fail("open pts"));
+		char c = 'x';
+		if (ioctl(slave, TIOCSTI, &c) < 0)
+			_exit(fail("ioctl(TIOCSTI)"));
+		_exit(ok());
+	}
+	int status;
+	if (waitpid(pid, &status, 0) < 0)
+		return fail("waitpid");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_SIGNALLED;
+}
+
+static bool parse_fd(const char *s, int *fd)
+{
+	long v;
+	if (!parse_long(s, 10, &v) || v < 0 || v > INT_MAX)
+		return false;
+	*fd = (int)v;
+	return true;
+}
+
+static int cmd_tiocsti_fd(int argc, char **argv)
+{
+	(void)argc;
+	int fd;
+	if (!parse_fd(argv[0], &fd))
+		return usage_error("bad fd '%s'", argv[0]);
+	/* Pushes an empty line's worth of nothing harmful: one space. */
+	char c = ' ';
+	return ioctl(fd, TIOCSTI, &c) < 0 ? fail("ioctl(TIOCSTI)") : ok();
+}
+
+static int cmd_tioclinux(int argc, char **argv)
+{
+	(void)argc;
+	int fd;
+	if (!parse_fd(argv[0], &fd))
+		return usage_error("bad fd '%s'", argv[0]);
+	/* Subcode 6 (TIOCL_GETSHIFTSTATE) only reads; the filter refuses the
+	 * whole ioctl (TIOCL_PASTESEL is the dangerous subcode). */
+	char subcode[2] = {6, 0};
+	return ioctl(fd, TIOCLINUX, subcode) < 0 ? fail("ioctl(TIOCLINUX)")
+						  : ok();
+}
+
+/* ---- io_uring and seccomp ------------------------------------------- */
+
+static int io_uring_new(void)
+{
+	struct io_uring_params params;
+	memset(&params, 0, sizeof params);
+	return (int)syscall(__NR_io_uring_setup, 4, &params);
+}
+
+static int cmd_io_uring(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	int fd = io_uring_new();
+	if (fd < 0)
+		return fail("io_uring_setup");
+	close(fd);
+	return ok();
+}
+
+static int install_allow_all(unsigned flags)
+{
+	struct sock_filter allow[] = {
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {.len = 1, .filter = allow};
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return fail("prctl(NO_NEW_PRIVS)");
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog) < 0)
+		return fail("seccomp");
+	return ok();
+}
+
+static int cmd_seccomp_listener(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	/* Owning a listener would let the tool approve its own trapped
+	 * calls once a supervisor exists (THREATS.md #3). */
+	return install_allow_all(SECCOMP_FILTER_FLAG_NEW_LISTENER);
+}
+
+static int cmd_seccomp_filter(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	/* Plain filters only narrow: tools that sandbox themselves need it. */
+	return install_allow_all(0);
+}
+
+/* ---- other syscall ABIs ------------------------------------------------ */
+
+/* Run CHILD in a fork and report how it ended: "killed SIGxxx" and exit 2
+ * when a signal ended it, else the child's own output and status. */
+static int in_child(int (*child)(void))
+{
+	/* A seccomp kill dumps core: keep the test directory clean. */
+	struct rlimit none = {0, 0};
+	setrlimit(RLIMIT_CORE, &none);
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid < 0)
+		return fail("fork");
+	if (pid == 0)
+		_exit(child());
+	int status;
+	if (waitpid(pid, &status, 0) < 0)
+		return fail("waitpid");
+	if (WIFSIGNALED(status)) {
+		printf("killed %s\n", signal_name(WTERMSIG(status)));
+		return EXIT_SIGNALLED;
+	}
+	return WEXITSTATUS(status);
+}
+
+static int i386_getpid(void)
+{
+	/* getpid is 20 in the i386 table; a kernel without IA32 emulation
+	 * answers with SIGSEGV, which the caller reports too. */
+	long ret = 20;
+	__asm__ volatile("int $0x80" : "+a"(ret) : : "memory");
+	if (ret < 0 && ret > -4096) {
+		errno = (int)-ret;
+		return fail("int 0x80");
+	}
+	return ok();
+}
+
+static int x32_getpid(void)
+{
+	/* getpid (39) with the x32 bit: this kernel may lack x32 (ENOSYS)
+	 * but the filter must kill before that is decided. */
+	if (syscall(0x40000000L | 39) < 0)
+		return fail("x32 syscall");
+	return ok();
+}
+
+static int cmd_i386(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return in_child(i386_getpid);
+}
+
+static int cmd_x32(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return in_child(x32_getpid);
+}
+
+/* ---- other processes ------------------------------------------------- */
+
+static bool parse_pid(const char *s, pid_t *pid)
+{
+	long v;
+	if (!parse_long(s, 10, &v) || v < -INT_MAX || v > INT_MAX)
+		return false;
+	*pid = (pid_t)v;
+	return true;
+}
+
+static int cmd_kill(int argc, char **argv)
+{
+	pid_t pid;
+	long sig = SIGTERM;
+	if (!parse_pid(argv[0], &pid))
+		return usage_error("bad pid '%s'", argv[0]);
+	if (argc > 1 && (!parse_long(argv[1], 10, &sig) || sig < 0 || sig > 64))
+		return usage_error("bad signal '%s'", argv[1]);
+	return kill(pid, (int)sig) < 0 ? fail("kill") : ok();
+}
+
+static int cmd_ptrace(int argc, char **argv)
+{
+	(void)argc;
+	pid_t pid;
+	if (!parse_pid(argv[0], &pid))
+		return usage_error("bad pid '%s'", argv[0]);
+	if (ptrace(PTRACE_ATTACH, pid, 0, 0) < 0)
+		return fail("ptrace(ATTACH)");
+	int status;
+	/* Wait for the attach stop before detaching, or DETACH fails. */
+	if (waitpid(pid, &status, __WALL) < 0)
+		return fail("waitpid");
+	if (ptrace(PTRACE_DETACH, pid, 0, 0) < 0)
+		return fail("ptrace(DETACH)");
+	return ok();
+}
+
+static int cmd_pidfd_getfd(int argc, char **argv)
+{
+	(void)argc;
+	pid_t pid;
+	int target;
+	if (!parse_pid(argv[0], &pid))
+		return usage_error("bad pid '%s'", argv[0]);
+	if (!parse_fd(argv[1], &target))
+		return usage_error("bad fd '%s'", argv[1]);
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return fail("pidfd_open");
+	int fd = (int)syscall(SYS_pidfd_getfd, pidfd, target, 0);
+	if (fd < 0)
+		return fail("pidfd_getfd");
+	close(fd);
+	close(pidfd);
+	return ok();
+}
+
+/* Start of PID's first mapping from /proc/PID/maps; 0 when unreadable. */
+static uintptr_t first_mapping(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f) {
+		fprintf(stderr, "try: %s: %s (reading at a guessed address)\n",
+			path, strerror(errno));
+		return 0;
+	}
+	uintptr_t start = 0;
+	if (fscanf(f, "%" SCNxPTR, &start) != 1)
+		start = 0;
+	fclose(f);
+	return start;
+}
+
+static int cmd_vm_read(int argc, char **argv)
+{
+	(void)argc;
+	pid_t pid;
+	if (!parse_pid(argv[0], &pid))
+		return usage_error("bad pid '%s'", argv[0]);
+	/* When the maps are hidden from us, still make the call under test:
+	 * its access check comes before the address is looked at. */
+	static const char guess = 0;
+	uintptr_t addr = first_mapping(pid);
+	if (!addr)
+		addr = (uintptr_t)&guess;
+	char byte;
+	struct iovec local = {&byte, 1};
+	struct iovec remote = {(void *)addr, 1};
+	if (process_vm_readv(pid, &local, 1, &remote, 1, 0) < 0)
+		return fail("process_vm_readv");
+	return ok();
+}
+
+static int compare_ints(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+static int cmd_fds(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	DIR *dir = opendir("/proc/self/fd");
+	if (!dir)
+		return fail("opendir /proc/self/fd");
+	int self = dirfd(dir);
+	int fds[1024];
+	size_t count = 0;
+	struct dirent *de;
+	while ((de = readdir(dir)) && count < sizeof fds / sizeof fds[0]) {
+		long fd;
+		if (!parse_long(de->d_name, 10, &fd) || fd == self)
+			continue;
+		fds[count++] = (int)fd;
+	}
+	closedir(dir);
+	qsort(fds, count, sizeof fds[0], compare_ints);
+	for (size_t i = 0; i < count; i++)
+		printf("%s%d", i ? " " : "", fds[i]);
+	putchar('\n');
+	return 0;
+}
+
+/* Put NEWFD at FD without FD_CLOEXEC (dup2 clears it), then run CMD. */
+static int exec_with_fd(int newfd, const char *fdarg, char **cmd)
+{
+	int fd;
+	if (!parse_fd(fdarg, &fd))
+		return usage_error("bad fd '%s'", fdarg);
+	if (newfd != fd) {
+		if (dup2(newfd, fd) < 0)
+			return fail("dup2");
+		close(newfd);
+	} else if (fcntl(fd, F_SETFD, 0) < 0) {
+		return fail("fcntl");
+	}
+	fflush(stdout);
+	execvp(cmd[0], cmd);
+	return fail("execvp");
+}
+
+static int cmd_with_uring(int argc, char **argv)
+{
+	(void)argc;
+	/* An inherited ring is a side door past every syscall filter:
+	 * the shim must close it before the tool runs. */
+	int ring = io_uring_new();
+	if (ring < 0)
+		return fail("io_uring_setup");
+	return exec_with_fd(ring, argv[0], argv + 1);
+}
+
+static int cmd_with_socket(int argc, char **argv)
+{
+	long family, type, proto;
+	(void)argc;
+	if (!parse_socket_args(argv + 1, 2, &family, &type, &proto))
+		return EXIT_USAGE;
+	/* An unconnected socket made outside the sandbox: what a caller
+	 * could hand the tool without it calling socket(2) itself. */
+	int s = socket((int)family, (int)type, 0);
+	if (s < 0)
+		return fail("socket");
+	return exec_with_fd(s, argv[0], argv + 3);
+}
+
+static int cmd_sleep(int argc, char **argv)
+{
+	(void)argc;
+	long seconds;
+	if (!parse_long(argv[0], 10, &seconds) || seconds < 0)
+		return usage_error("bad duration '%s'", argv[0]);
+	/* A Yama ptrace_scope of 1 would refuse the unconfined baseline of
+	 * the ptrace tests; allow any tracer so only the sandbox refuses. */
+	prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
+	unsigned left = (unsigned)seconds;
+	while (left)
+		left = sleep(left);
+	return ok();
+}
+
+/* ---- dispatch ------------------------------------------------------------ */
+
+struct command {
+	const char *name;
+	int min_args, max_args; /* max -1: any number */
+	int (*run)(int argc, char **argv);
+	const char *args;
+};
+
+static const struct command commands[] = {
+	/* file system */
+	{"write", 1, 2, cmd_write, "PATH [TEXT]"},
+	{"create", 1, 1, cmd_create, "PATH"},
+	{"append", 1, 2, cmd_append, "PATH [TEXT]"},
+	{"read", 1, 1, cmd_read, "PATH"},
+	{"cat", 1, 1, cmd_cat, "PATH"},
+	{"truncate", 1, 1, cmd_truncate, "PATH"},
+	{"mkdir", 1, 1, cmd_mkdir, "PATH"},
+	{"rmdir", 1, 1, cmd_rmdir, "PATH"},
+	{"unlink", 1, 1, cmd_unlink, "PATH"},
+	{"rename", 2, 2, cmd_rename, "OLD NEW"},
+	{"link", 2, 2, cmd_link, "OLD NEW"},
+	{"symlink", 2, 2, cmd_symlink, "TARGET LINK"},
+	{"mkfifo", 1, 1, cmd_mkfifo, "PATH"},
+	{"chmod", 2, 2, cmd_chmod, "PATH OCTAL"},
+	{"listdir", 1, 1, cmd_listdir, "PATH"},
+	{"exec", 1, -1, cmd_exec, "PATH [ARG]..."},
+	/* network */
+	{"socket", 2, 3, cmd_socket, "FAMILY TYPE [PROTO]"},
+	{"socket-wide", 2, 3, cmd_socket_wide, "FAMILY TYPE [PROTO]"},
+	{"socketpair", 2, 2, cmd_socketpair, "FAMILY TYPE"},
+	{"connect", 2, 2, cmd_connect, "HOST PORT"},
+	{"connect-fastopen", 2, 2, cmd_connect_fastopen, "HOST PORT"},
+	{"bind", 2, 2, cmd_bind, "HOST PORT"},
+	{"listen-unbound", 0, 0, cmd_listen_unbound, ""},
+	{"udp-send", 2, 2, cmd_udp_send, "HOST PORT"},
+	{"getifaddrs", 0, 0, cmd_getifaddrs, ""},
+	{"netlink-route", 0, 0, cmd_netlink_route, ""},
+	{"unix-connect", 1, 2, cmd_unix_connect, "PATH [FD]"},
+	{"abstract-connect", 1, 2, cmd_abstract_connect, "NAME [FD]"},
+	/* terminals */
+	{"tiocsti", 0, 0, cmd_tiocsti, ""},
+	{"tiocsti-fd", 1, 1, cmd_tiocsti_fd, "FD"},
+	{"tioclinux", 1, 1, cmd_tioclinux, "FD"},
+	/* io_uring, seccomp, ABIs */
+	{"io-uring", 0, 0, cmd_io_uring, ""},
+	{"seccomp-listener", 0, 0, cmd_seccomp_listener, ""},
+	{"seccomp-filter", 0, 0, cmd_seccomp_filter, ""},
+	{"i386", 0, 0, cmd_i386, ""},
+	{"x32", 0, 0, cmd_x32, ""},
+	/* processes and fds */
+	{"kill", 1, 2, cmd_kill, "PID [SIGNUM]"},
+	{"ptrace", 1, 1, cmd_ptrace, "PID"},
+	{"pidfd-getfd", 2, 2, cmd_pidfd_getfd, "PID FD"},
+	{"vm-read", 1, 1, cmd_vm_read, "PID"},
+	{"fds", 0, 0, cmd_fds, ""},
+	{"with-uring", 2, -1, cmd_with_uring, "FD CMD [ARG]..."},
+	{"with-socket", 4, -1, cmd_with_socket, "FD FAMILY TYPE CMD [ARG]..."},
+	{"sleep", 1, 1, cmd_sleep, "SECONDS"},
+};
+
+static int usage(void)
+{
+	fputs("usage: try SUBCOMMAND [ARG]...\n"
+	      "prints ok (or the result) and exits 0, or prints the errno "
+	      "name and exits 1\n",
+	      stderr);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(stderr, "  %s %s\n", commands[i].name, commands[i].args);
+	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage();
+	/* stdout may be a pipe read after we die: never lose a line. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		const struct command *c = &commands[i];
+		if (strcmp(c->name, argv[1]) != 0)
+			continue;
+		int n = argc - 2;
+		if (n < c->min_args || (c->max_args >= 0 && n > c->max_args)) {
+			fprintf(stderr, "usage: try %s %s\n", c->name, c->args);
+			return EXIT_USAGE;
+		}
+		return c->run(n, argv + 2);
+	}
+	fprintf(stderr, "try: unknown subcommand '%s'\n", argv[1]);
+	return usage();
+}

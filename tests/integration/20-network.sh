@@ -1,0 +1,244 @@
+#!/bin/bash
+# Network rules attacked (THREATS.md #1, #5): TCP connect outside the proxy
+# ports, TCP bind and listen, the families and protocols Landlock's TCP
+# rules do not cover (UDP, raw, SCTP, MPTCP, packet, vsock), pathname and
+# abstract unix sockets; and what must keep working (NETLINK_ROUTE,
+# getifaddrs, socketpair).  Every listener is on 127.0.0.1 or ::1.
+. "$(dirname "$0")/../lib/tap.sh"
+
+# refused DESC ERRNO ARG...: `$TRY ARG...` is refused inside with ERRNO.
+# Unconfined it must succeed, or (when this machine or this user cannot do
+# it at all) fail with another errno, so that ERRNO inside is the sandbox's
+# answer and not the kernel's.  Without such a baseline the check could not
+# fail, and is skipped.
+refused() {
+	local desc=$1 errno=$2
+	shift 2
+	"$TRY" "$@" >"$T/out" 2>"$T/err" </dev/null
+	local rc=$? got
+	got=$(head -n 1 "$T/out")
+	if [ "$rc" = 0 ]; then
+		_tap_result ok "baseline: $desc works unconfined"
+	elif [ "$rc" = 1 ] && [ "$got" != "$errno" ]; then
+		_tap_result ok "baseline: $desc fails unconfined only with $got"
+	else
+		skip "$desc refused with $errno" "unconfined it already fails with '$got'"
+		return
+	fi
+	check "$desc: refused inside" 1 "$LS" -- "$TRY" "$@"
+	check_out "$desc: refused with $errno" "^$errno\$"
+}
+
+# ---- listeners outside the sandbox ------------------------------------------
+# Two TCP listeners on free ports, each on 127.0.0.1 and (when it exists)
+# ::1, a pathname unix socket and an abstract one.  They accept, read what
+# arrives and hang up; `timeout` bounds them even if this script is killed.
+server_py='
+import os, select, socket, sys
+portfile, unix_path, abstract = sys.argv[1:4]
+socks, ports, v6 = [], [], 1
+for _ in range(2):
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
+    port = s.getsockname()[1]
+    socks.append(s); ports.append(port)
+    try:
+        s6 = socket.socket(socket.AF_INET6)
+        s6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        s6.bind(("::1", port)); s6.listen(16); socks.append(s6)
+    except OSError:
+        v6 = 0
+for addr in (unix_path, "\0" + abstract):
+    u = socket.socket(socket.AF_UNIX); u.bind(addr); u.listen(16)
+    socks.append(u)
+with open(portfile + ".tmp", "w") as f:
+    f.write("%d %d %d\n" % (ports[0], ports[1], v6))
+os.rename(portfile + ".tmp", portfile)
+while True:
+    for s in select.select(socks, [], [])[0]:
+        c = s.accept()[0]
+        c.settimeout(0.2)
+        try: c.recv(64)
+        except OSError: pass
+        c.close()
+'
+abstract="landstrip-test-$$-$RANDOM"
+timeout 300 python3 -c "$server_py" "$T/ports" "$T/listen.sock" "$abstract" \
+	</dev/null >/dev/null 2>"$T/server.err" &
+server=$!
+# Stop the listener, then let tap.sh finish (its EXIT trap is replaced).
+trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; _tap_done' EXIT
+for _ in $(seq 100); do
+	[ -s "$T/ports" ] && break
+	sleep 0.1
+done
+read -r proxy other have_v6 <"$T/ports" || {
+	echo "# listener did not start: $(cat "$T/server.err")"
+	proxy=1 other=2 have_v6=0
+}
+# A port nothing listens on: bound, read, released.
+free=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+
+write_config <<INI
+[sandbox]
+allowWrite = .
+allowNetwork = false
+httpProxyPort = $proxy
+INI
+
+# ---- TCP connect: only the proxy port -----------------------------------------
+check "baseline: connect to the proxy port unconfined" 0 "$TRY" connect 127.0.0.1 "$proxy"
+check "baseline: connect to another listening port unconfined" 0 "$TRY" connect 127.0.0.1 "$other"
+check "connect to the proxy port" 0 "$LS" -- "$TRY" connect 127.0.0.1 "$proxy"
+check_out "the proxy port answers" '^ok$'
+check "connect to a listening non-proxy port" 1 "$LS" -- "$TRY" connect 127.0.0.1 "$other"
+check_out "non-proxy port refused with EACCES" '^EACCES$'
+check "baseline: a closed port is refused by the kernel" 1 "$TRY" connect 127.0.0.1 "$free"
+check_out "baseline: closed port gives ECONNREFUSED" '^ECONNREFUSED$'
+check "connect to a closed non-proxy port" 1 "$LS" -- "$TRY" connect 127.0.0.1 "$free"
+check_out "closed non-proxy port refused with EACCES, before the kernel" '^EACCES$'
+if [ "$have_v6" = 1 ]; then
+	check "baseline: connect to ::1 non-proxy port unconfined" 0 "$TRY" connect ::1 "$other"
+	check "connect to ::1 proxy port" 0 "$LS" -- "$TRY" connect ::1 "$proxy"
+	check "connect to ::1 non-proxy port" 1 "$LS" -- "$TRY" connect ::1 "$other"
+	check_out "::1 non-proxy port refused with EACCES" '^EACCES$'
+	check "connect via v4-mapped ::ffff:127.0.0.1 to a non-proxy port" 1 \
+		"$LS" -- "$TRY" connect ::ffff:127.0.0.1 "$other"
+	check_out "v4-mapped address refused with EACCES" '^EACCES$'
+else
+	skip "IPv6 connect tests" "no ::1 on this machine"
+fi
+
+# TCP Fast Open: sendto(MSG_FASTOPEN) connects without connect(2), which
+# Landlock's connect hook never sees (landlock-lsm/linux#41).
+if [ $(($(cat /proc/sys/net/ipv4/tcp_fastopen 2>/dev/null || echo 0) & 1)) = 1 ]; then
+	check "baseline: TCP Fast Open connects unconfined" 0 "$TRY" connect-fastopen 127.0.0.1 "$other"
+	check "TCP Fast Open to a non-proxy port" 1 "$LS" -- "$TRY" connect-fastopen 127.0.0.1 "$other"
+	check_out "TCP Fast Open refused with EACCES" '^EACCES$'
+else
+	skip "TCP Fast Open" "net.ipv4.tcp_fastopen has no client bit"
+fi
+
+# socksProxyPort is a second allowed port.
+write_config <<INI
+[sandbox]
+allowWrite = .
+httpProxyPort = $proxy
+socksProxyPort = $other
+INI
+check "connect to socksProxyPort" 0 "$LS" -- "$TRY" connect 127.0.0.1 "$other"
+check "httpProxyPort still allowed beside socksProxyPort" 0 "$LS" -- "$TRY" connect 127.0.0.1 "$proxy"
+check "other ports still refused beside socksProxyPort" 1 "$LS" -- "$TRY" connect 127.0.0.1 "$free"
+check_out "refused with EACCES" '^EACCES$'
+
+# ---- TCP bind and listen ----------------------------------------------------
+# The proxy port is free here: a connect rule must not grant bind.
+write_config <<INI
+[sandbox]
+allowWrite = .
+httpProxyPort = $free
+INI
+check "proxy port with nothing listening: connect passes the sandbox" 1 "$LS" -- "$TRY" connect 127.0.0.1 "$free"
+check_out "and reaches the kernel (ECONNREFUSED)" '^ECONNREFUSED$'
+check "baseline: bind to a free port unconfined" 0 "$TRY" bind 127.0.0.1 "$free"
+check "bind to the proxy port" 1 "$LS" -- "$TRY" bind 127.0.0.1 "$free"
+check_out "bind to the proxy port refused with EACCES" '^EACCES$'
+check "baseline: bind to port 0 unconfined" 0 "$TRY" bind 127.0.0.1 0
+check "bind to port 0 (any ephemeral port)" 1 "$LS" -- "$TRY" bind 127.0.0.1 0
+check_out "bind to port 0 refused with EACCES" '^EACCES$'
+if [ "$have_v6" = 1 ]; then
+	check "bind to ::1 port 0" 1 "$LS" -- "$TRY" bind ::1 0
+	check_out "bind on IPv6 refused with EACCES" '^EACCES$'
+fi
+# listen(2) on an unbound socket auto-binds 0.0.0.0 without bind(2).
+check "baseline: listen on an unbound socket unconfined" 0 "$TRY" listen-unbound
+check "listen on an unbound socket" 1 "$LS" -- "$TRY" listen-unbound
+check_out "listen refused with EACCES" '^EACCES$'
+
+# ---- what Landlock's TCP rules do not cover -----------------------------------
+check "baseline: UDP works unconfined" 0 "$TRY" udp-send 127.0.0.1 9
+check "UDP send to 127.0.0.1" 1 "$LS" -- "$TRY" udp-send 127.0.0.1 9
+check_out "UDP refused with EACCES" '^EACCES$'
+if [ "$have_v6" = 1 ]; then
+	check "baseline: UDP over IPv6 works unconfined" 0 "$TRY" udp-send ::1 9
+	check "UDP send to ::1" 1 "$LS" -- "$TRY" udp-send ::1 9
+	check_out "UDP over IPv6 refused with EACCES" '^EACCES$'
+fi
+refused "AF_INET SOCK_DGRAM socket" EACCES socket inet dgram
+refused "AF_INET6 SOCK_DGRAM socket" EACCES socket inet6 dgram
+refused "stream socket asking for UDP" EACCES socket inet stream udp
+refused "raw IPv4 socket" EACCES socket inet raw icmp
+refused "raw IPv6 socket" EACCES socket inet6 raw icmpv6
+refused "ICMP ping socket" EACCES socket inet dgram icmp
+refused "SCTP stream socket" EACCES socket inet stream sctp
+refused "SCTP seqpacket socket" EACCES socket inet seqpacket sctp
+refused "MPTCP socket (protocol 262)" EACCES socket inet stream mptcp
+refused "MPTCP over IPv6" EACCES socket inet6 stream mptcp
+refused "SMC over inet (protocol 256)" EACCES socket inet stream 256
+refused "SOCK_PACKET on AF_INET" EACCES socket inet 10
+refused "AF_PACKET socket" EAFNOSUPPORT socket packet raw
+refused "AF_VSOCK socket" EAFNOSUPPORT socket vsock stream
+refused "AF_ALG socket" EAFNOSUPPORT socket alg seqpacket
+# Plain TCP sockets still work, with or without flags and explicit protocol.
+check "TCP socket" 0 "$LS" -- "$TRY" socket inet stream
+check "TCP socket with IPPROTO_TCP" 0 "$LS" -- "$TRY" socket inet6 stream tcp
+check "TCP socket with SOCK_NONBLOCK|SOCK_CLOEXEC" 0 "$LS" -- "$TRY" socket inet $((1 | 04000 | 02000000))
+
+# ---- netlink: routing queries only -------------------------------------------
+check "getifaddrs works inside" 0 "$LS" -- "$TRY" getifaddrs
+check_out "getifaddrs lists interfaces" '^[1-9][0-9]*$'
+check "NETLINK_ROUTE dump works inside" 0 "$LS" -- "$TRY" netlink-route
+check_out "RTM_GETLINK answered" '^ok$'
+refused "NETLINK_SOCK_DIAG (lists every socket on the host)" EACCES socket netlink raw 4
+refused "NETLINK_KOBJECT_UEVENT" EACCES socket netlink dgram 15
+
+# ---- socketpair ------------------------------------------------------------------
+check "socketpair AF_UNIX stream" 0 "$LS" -- "$TRY" socketpair unix stream
+check "socketpair AF_UNIX seqpacket" 0 "$LS" -- "$TRY" socketpair unix seqpacket
+refused "socketpair AF_UNIX dgram (could be sendto()'d anywhere)" EACCES socketpair unix dgram
+refused "socketpair AF_INET" EAFNOSUPPORT socketpair inet stream
+
+# ---- unix sockets ------------------------------------------------------------
+refused "AF_UNIX stream socket" EACCES socket unix stream
+refused "AF_UNIX dgram socket" EACCES socket unix dgram
+refused "AF_UNIX seqpacket socket" EACCES socket unix seqpacket
+refused "AF_UNIX socket with a 64-bit family argument" EACCES socket-wide unix stream
+check "baseline: the pathname socket accepts unconfined" 0 "$TRY" unix-connect "$T/listen.sock"
+check "connect to a pathname socket listening outside" 1 "$LS" -- "$TRY" unix-connect "$T/listen.sock"
+check_out "pathname unix connect refused with EACCES" '^EACCES$'
+check "baseline: the abstract socket accepts unconfined" 0 "$TRY" abstract-connect "$abstract"
+check "connect to an abstract socket listening outside" 1 "$LS" -- "$TRY" abstract-connect "$abstract"
+check_out "abstract unix connect refused with EACCES" '^EACCES$'
+# Landlock's abstract-socket scope, tested on its own: the socket is made
+# outside and inherited, so socket(2) is never called inside.
+check "baseline: an inherited socket connects to the abstract name" 0 \
+	"$TRY" with-socket 7 unix stream "$TRY" abstract-connect "$abstract" 7
+check "abstract connect on an inherited socket" 1 \
+	"$TRY" with-socket 7 unix stream "$LS" -- "$TRY" abstract-connect "$abstract" 7
+check_out "refused by the Landlock scope (EPERM)" '^EPERM$'
+
+# ---- allowNetwork = true lifts the TCP/UDP rules, not the unix ones -----------------
+write_config <<INI
+[sandbox]
+allowWrite = .
+allowNetwork = true
+INI
+check "allowNetwork: connect to any port" 0 "$LS" -- "$TRY" connect 127.0.0.1 "$other"
+check "allowNetwork: UDP" 0 "$LS" -- "$TRY" udp-send 127.0.0.1 9
+check "allowNetwork: bind" 0 "$LS" -- "$TRY" bind 127.0.0.1 0
+check "allowNetwork: listen" 0 "$LS" -- "$TRY" listen-unbound
+check "allowNetwork: AF_INET6 dgram socket" 0 "$LS" -- "$TRY" socket inet6 dgram
+check "allowNetwork: AF_UNIX socket still" 1 "$LS" -- "$TRY" socket unix stream
+check_out "allowNetwork: AF_UNIX still refused with EACCES" '^EACCES$'
+check "allowNetwork: pathname unix connect still" 1 "$LS" -- "$TRY" unix-connect "$T/listen.sock"
+check_out "allowNetwork: pathname connect still refused with EACCES" '^EACCES$'
+check "allowNetwork: AF_PACKET still" 1 "$LS" -- "$TRY" socket packet raw
+check_out "allowNetwork: AF_PACKET still refused with EAFNOSUPPORT" '^EAFNOSUPPORT$'
+check "allowNetwork: socketpair dgram still" 1 "$LS" -- "$TRY" socketpair unix dgram
+check_out "allowNetwork: socketpair dgram still refused with EACCES" '^EACCES$'
+
+# The embedded default (no config anywhere) is allowNetwork = false.
+unset LANDSTRIP_CONFIG
+check "default policy: connect refused" 1 "$LS" -- "$TRY" connect 127.0.0.1 "$other"
+check_out "default policy: EACCES" '^EACCES$'
+check "default policy: UDP refused" 1 "$LS" -- "$TRY" udp-send 127.0.0.1 9
+check_out "default policy: UDP EACCES" '^EACCES$'

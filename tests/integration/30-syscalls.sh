@@ -1,0 +1,152 @@
+#!/bin/bash
+# The seccomp filter attacked (THREATS.md #3, #6, #7, #8, #9): other syscall
+# ABIs, 64-bit arguments the kernel truncates, io_uring (new and
+# inherited), a seccomp listener of the tool's own, and keystroke injection
+# into a terminal.
+. "$(dirname "$0")/../lib/tap.sh"
+
+# check_out_not DESC REGEX: pass when the last stdout does NOT match.
+check_out_not() {
+	if grep -Eq -- "$2" "$T/out"; then
+		echo "#   stdout matches: $2"
+		_tap_result "not ok" "$1"
+	else _tap_result ok "$1"; fi
+}
+
+# in_shell CMD...: run CMD from a child shell, which reports a death by
+# signal on the test's stderr file instead of the runner's terminal.
+in_shell() {
+	bash -c '"$@"; exit $?' in_shell "$@"
+}
+
+write_config <<'INI'
+[sandbox]
+allowWrite = .
+allowNetwork = false
+INI
+
+# ---- other syscall ABIs --------------------------------------------------------
+# i386 getpid through int 0x80: its numbers and socketcall(2) walk past
+# every rule written for x86_64, so the filter kills the process.
+check "baseline: int 0x80 works unconfined" 0 "$TRY" i386
+check_out "baseline: the i386 call returned" '^ok$'
+check "int 0x80 inside" 2 "$LS" -- "$TRY" i386
+check_out "int 0x80 killed by SIGSYS" '^killed SIGSYS$'
+# x32 getpid: this kernel may not have x32 (ENOSYS) but must not get to say.
+"$TRY" x32 >"$T/out" 2>"$T/err" </dev/null
+case $? in
+0 | 1) _tap_result ok "baseline: an x32 syscall is answered unconfined ($(head -n 1 "$T/out"))" ;;
+*) _tap_result "not ok" "baseline: an x32 syscall is answered unconfined" ;;
+esac
+check "x32 syscall inside" 2 "$LS" -- "$TRY" x32
+check_out "x32 syscall killed by SIGSYS" '^killed SIGSYS$'
+# The tool itself is killed, not only a fork of it: the caller sees
+# 128+SIGSYS from the shim's pid.
+x32_py='import ctypes; ctypes.CDLL(None).syscall(0x40000000 | 39)'
+if command -v python3 >/dev/null; then
+	check "baseline: python's x32 syscall is not fatal unconfined" 0 python3 -c "$x32_py"
+	check "the tool itself making an x32 syscall dies of SIGSYS" $((128 + 31)) \
+		in_shell "$LS" -- python3 -c "$x32_py"
+else
+	skip "the tool itself dies of SIGSYS" "no python3"
+fi
+
+# ---- 64-bit arguments ----------------------------------------------------------
+# socket((1<<32)|AF_INET, (1<<32)|SOCK_DGRAM): the kernel truncates both to
+# int; a filter comparing 64 bits would not recognise AF_INET.
+check "baseline: a 64-bit UDP socket() call works unconfined" 0 "$TRY" socket-wide inet dgram
+check "64-bit UDP socket() call" 1 "$LS" -- "$TRY" socket-wide inet dgram
+check_out "64-bit family masked: EACCES (the inet rule), not EAFNOSUPPORT" '^EACCES$'
+check "baseline: 64-bit AF_INET6 dgram unconfined" 0 "$TRY" socket-wide inet6 dgram
+check "64-bit AF_INET6 dgram" 1 "$LS" -- "$TRY" socket-wide inet6 dgram
+check_out "64-bit AF_INET6 dgram refused with EACCES" '^EACCES$'
+check "64-bit MPTCP socket()" 1 "$LS" -- "$TRY" socket-wide inet stream mptcp
+check_out "64-bit MPTCP refused with EACCES" '^EACCES$'
+check "64-bit netlink other than ROUTE" 1 "$LS" -- "$TRY" socket-wide netlink raw 4
+check_out "64-bit NETLINK_SOCK_DIAG refused with EACCES" '^EACCES$'
+# And the allowed case still matches when widened, so masking is not just
+# "deny anything odd".
+check "64-bit TCP socket() is still allowed" 0 "$LS" -- "$TRY" socket-wide inet stream
+check "64-bit NETLINK_ROUTE socket() is still allowed" 0 "$LS" -- "$TRY" socket-wide netlink raw 0
+
+# ---- io_uring --------------------------------------------------------------------
+check "baseline: io_uring_setup works unconfined" 0 "$TRY" io-uring
+check "io_uring_setup inside" 1 "$LS" -- "$TRY" io-uring
+check_out "io_uring_setup answered ENOSYS (runtimes fall back)" '^ENOSYS$'
+write_config <<'INI'
+[sandbox]
+allowWrite = .
+allowNetwork = true
+INI
+check "io_uring_setup with allowNetwork = true" 1 "$LS" -- "$TRY" io-uring
+check_out "io_uring still ENOSYS with allowNetwork = true" '^ENOSYS$'
+write_config <<'INI'
+[sandbox]
+allowWrite = .
+INI
+
+# An io_uring fd inherited across exec is a side door past every filter.
+# The fd list without it is the baseline: whatever else this runner
+# inherited must be there unchanged.
+base=$("$TRY" fds </dev/null 2>/dev/null)
+with_fd() { # FD: $base with FD added, sorted
+	printf '%s\n' $base "$1" | sort -n | tr '\n' ' ' | sed 's/ $//'
+}
+check "baseline: the ring reaches a program unconfined" 0 "$TRY" with-uring 7 "$TRY" fds
+check_out "baseline: fd 7 is listed" "^$(with_fd 7)\$"
+check "an inherited io_uring fd" 0 "$TRY" with-uring 7 "$LS" -- "$TRY" fds
+check_out "the inherited io_uring fd 7 is closed before the tool runs" "^$base\$"
+check "an inherited io_uring fd at a high number" 0 "$TRY" with-uring 300 "$LS" -- "$TRY" fds
+check_out "the inherited io_uring fd 300 is closed too" "^$base\$"
+# ...while an ordinary inherited fd at the same number is kept.
+check "an inherited /dev/null on fd 7" 0 "$LS" -- "$TRY" fds 7</dev/null
+check_out "fd 7 reaches the tool" "^$(with_fd 7)\$"
+
+# ---- seccomp ------------------------------------------------------------------
+check "baseline: a seccomp listener can be created unconfined" 0 "$TRY" seccomp-listener
+check "seccomp listener inside" 1 "$LS" -- "$TRY" seccomp-listener
+check_out "SECCOMP_FILTER_FLAG_NEW_LISTENER refused with EPERM" '^EPERM$'
+check "a plain seccomp filter inside (tools sandboxing themselves)" 0 "$LS" -- "$TRY" seccomp-filter
+check_out "plain filter installed" '^ok$'
+
+# ---- terminal injection -----------------------------------------------------------
+# tiocsti makes a fresh pty its controlling terminal, so the kernel's own
+# checks pass unconfined and only the filter can refuse.
+if [ "$(cat /proc/sys/dev/tty/legacy_tiocsti 2>/dev/null || echo 1)" = 1 ]; then
+	check "baseline: TIOCSTI works unconfined" 0 "$TRY" tiocsti
+else
+	# The kernel answers EIO without CAP_SYS_ADMIN: still not EPERM.
+	check "baseline: TIOCSTI unconfined" 1 "$TRY" tiocsti
+	check_out "baseline: the kernel answers EIO" '^EIO$'
+fi
+check "TIOCSTI on a pty inside" 1 "$LS" -- "$TRY" tiocsti
+check_out "TIOCSTI refused with EPERM" '^EPERM$'
+# The real attack: TIOCSTI on the terminal the tool inherited (fd 0), which
+# Landlock's IOCTL_DEV right does not cover.  script(1) gives us one.
+if command -v script >/dev/null; then
+	check "baseline: TIOCSTI on the inherited terminal unconfined" 0 \
+		script -qec "\"$TRY\" tiocsti-fd 0" /dev/null
+	check "TIOCSTI on the inherited terminal inside" 1 \
+		script -qec "\"$LS\" -- \"$TRY\" tiocsti-fd 0" /dev/null
+	check_out "inherited terminal: TIOCSTI refused with EPERM" '^EPERM'
+	check "baseline: TIOCLINUX on a pty unconfined" 1 \
+		script -qec "\"$TRY\" tioclinux 0" /dev/null
+	check_out_not "baseline: the kernel refuses, but not with EPERM" '^EPERM'
+	check "TIOCLINUX on the inherited terminal inside" 1 \
+		script -qec "\"$LS\" -- \"$TRY\" tioclinux 0" /dev/null
+	check_out "TIOCLINUX refused with EPERM" '^EPERM'
+else
+	skip "TIOCSTI/TIOCLINUX on an inherited terminal" "no script(1)"
+fi
+# On any fd, the ioctl number alone decides.
+check "baseline: TIOCSTI on /dev/null unconfined" 1 "$TRY" tiocsti-fd 0
+check_out "baseline: /dev/null is not a tty (ENOTTY)" '^ENOTTY$'
+check "TIOCSTI on /dev/null inside" 1 "$LS" -- "$TRY" tiocsti-fd 0
+check_out "TIOCSTI refused with EPERM before the driver" '^EPERM$'
+check "TIOCLINUX on /dev/null inside" 1 "$LS" -- "$TRY" tioclinux 0
+check_out "TIOCLINUX refused with EPERM" '^EPERM$'
+# Other terminal ioctls still work (isatty uses TCGETS).
+if command -v script >/dev/null; then
+	check "ordinary terminal ioctls still work inside" 0 \
+		script -qec "\"$LS\" -- sh -c 'test -t 0 && stty size >/dev/null'" /dev/null
+fi
