@@ -352,6 +352,13 @@ static int lower_writes(const struct policy *p, const struct lower_env *env,
 		       &p->lists[LIST_DENY_WRITE], "denyWrite", env, true, err,
 		       errlen) < 0)
 		return -1;
+	/* What may not be read may not be written either: an allowWrite
+	 * root above ~/.ssh must not let a tool plant authorized_keys, nor
+	 * create files it could then not read back. */
+	if (add_denies(&out->write_denies, &out->write_deny_count,
+		       &p->lists[LIST_DENY_READ], "denyRead", env, false, err,
+		       errlen) < 0)
+		return -1;
 	add_mandatory(out, env);
 	struct walk w = {
 		.out = out, .env = env, .grant = GRANT_WRITE, .path_grant = 0,

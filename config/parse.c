@@ -195,8 +195,11 @@ static int scan_line(struct parse_state *st, int line, const char *s,
 				  "[sandbox] or [tool.NAME]%s",
 				  NULL);
 
-	const char *value = skip_space(sep + 1, end);
-	const char *value_end = trim_end(value, inline_comment(value, end));
+	/* libinih looks for " ;" from just after the '=', before it skips
+	 * spaces: "key = ; note" is an empty value, "key =;x" is ";x". */
+	const char *comment_at = inline_comment(sep + 1, end);
+	const char *value = skip_space(sep + 1, comment_at);
+	const char *value_end = trim_end(value, comment_at);
 	for (const char *p = value; p + 1 < value_end; p++)
 		if (isspace((unsigned char)p[0]) && p[1] == '#')
 			return line_error(st, line,

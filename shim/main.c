@@ -7,6 +7,7 @@
 #include "../config/config.h"
 #include "../config/diag.h"
 #include "../config/lower.h"
+#include "../config/paths.h"
 #include "caps.h"
 #include "cli.h"
 #include "context.h"
@@ -130,9 +131,15 @@ static char *find_program(const struct cli *cli, const struct policy *p,
 	char err[1024];
 	int status = EXIT_NOT_FOUND;
 	char *program;
-	if (cli->wrapper && p->program)
-		program = program_check(p->program, &ctx->self, &status, err,
+	if (cli->wrapper && p->program) {
+		char *pinned = path_expand(p->program, ctx->cwd, ctx->home, err,
+					   sizeof err);
+		if (!pinned)
+			die(EXIT_SETUP_ERROR, "%s:%d: %s", p->program_src.file,
+			    p->program_src.line, err);
+		program = program_check(pinned, &ctx->self, &status, err,
 					sizeof err);
+	}
 	else if (cli->wrapper)
 		/* argv[0] may be the wrapper's own path: look the name up. */
 		program = program_resolve(cli->profile, getenv("PATH"),
