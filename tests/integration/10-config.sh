@@ -159,3 +159,15 @@ INI
 check "--check of an unenforceable policy fails" 1 "$LS" --check
 check_out "--check still prints the policy" '^policy: \[sandbox\]'
 check_err "--check says why it cannot be enforced" 'cannot enforce: allowLocalBinding = true'
+
+# "key = ; note" is an empty assignment (as libinih reads it): it clears.
+mkdir -p "$T/w1"
+write_config <<INI
+[sandbox]
+allowWrite = $T/w1
+allowWrite = ; start over
+allowWrite = .
+INI
+check "an empty assignment with a comment" 0 "$LS" --check
+if grep -q "^  $T/w1 " "$T/out"; then _tap_result "not ok" "'allowWrite = ; note' cleared the list"
+else _tap_result ok "'allowWrite = ; note' cleared the list"; fi

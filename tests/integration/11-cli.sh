@@ -9,6 +9,8 @@ allowWrite = .
 [tool.mytool]
 [tool.pinned]
 program = /bin/echo
+[tool.tilde]
+program = ~/bin/tilde-real
 INI
 
 check "--version" 0 "$LS" --version
@@ -63,6 +65,11 @@ check_err "the message says only the wrapper was found" 'only the landstrip wrap
 ln -s "$LS" "$wrap/pinned"
 PATH="$wrap:$PATH" check "program = pins the real binary" 0 pinned hello
 check_out "pinned program ran" '^hello$'
+mkdir -p "$HOME/bin"
+printf '#!/bin/sh\necho tilde ok\n' >"$HOME/bin/tilde-real"; chmod +x "$HOME/bin/tilde-real"
+ln -s "$LS" "$wrap/tilde"
+PATH="$wrap:$PATH" check "program = ~/... is expanded from HOME" 0 tilde
+check_out "the pinned program under HOME ran" '^tilde ok$'
 ln -s "$LS" "$wrap/unlisted"
 printf '#!/bin/sh\necho unlisted\n' >"$T/realbin/unlisted"; chmod +x "$T/realbin/unlisted"
 PATH="$wrap:$T/realbin:$PATH" check "a tool without a section gets [sandbox]" 0 unlisted

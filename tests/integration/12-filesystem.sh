@@ -66,6 +66,7 @@ check "read ordinary system files" 0 "$LS" -- "$TRY" read /etc/passwd
 check "read the project" 0 "$LS" -- "$TRY" read "$p/README"
 cp /bin/true "$HOME/.ssh/tool" 2>/dev/null
 check "execute from a denied directory" 1 "$LS" -- "$TRY" exec "$HOME/.ssh/tool"
+check "overwrite a denyRead file inside a write root" 1 "$LS" -- "$TRY" append "$p/secret.env" x
 check "copy a secret via a shell" 1 "$LS" -- sh -c "cat $HOME/.ssh/id_rsa > $p/src/stolen"
 
 # Devices stay usable.
@@ -94,6 +95,19 @@ test -e "$HOME/.config/landstrip/config.ini" && _tap_result "not ok" "no planted
 	_tap_result ok "no planted config"
 check "plant wrappers in the default wrapper directory" 1 "$LS2" -- "$TRY" mkdir "$HOME/.local"
 check "elsewhere in the root still writable" 0 "$LS2" -- "$TRY" write "$T/outside/fine"
+
+# denyRead implies denyWrite: an allowWrite root above ~/.ssh must not let a
+# tool plant a key.
+mkdir -p "$HOME/.ssh" "$HOME/work"
+write_config <<INI
+[sandbox]
+allowWrite = ~
+denyRead = ~/.ssh
+INI
+check "baseline: authorized_keys can be planted unconfined" 0 "$TRY" write "$HOME/.ssh/planted"
+rm -f "$HOME/.ssh/planted"
+check "plant ~/.ssh/authorized_keys under allowWrite = ~" 1 "$LS" -- "$TRY" write "$HOME/.ssh/authorized_keys"
+check "other directories in HOME stay writable" 0 "$LS" -- "$TRY" write "$HOME/work/f"
 
 # Explicit mandatory deny from [landstrip].
 mkdir -p "$T/wrappers"
