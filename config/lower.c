@@ -140,10 +140,11 @@ struct linux_dirent64 {
 	char d_name[];
 };
 
-/* The entry's type, trusting getdents' d_type (saving an fstat per entry);
- * the O_NOFOLLOW open already pinned the inode, and if the name was swapped
- * since, Landlock refuses directory rights on a file (EINVAL), so a stale
- * type fails closed. */
+/* The entry's type, trusting getdents' d_type (saving an fstat per entry).
+ * The O_NOFOLLOW open pinned an inode; if the name was swapped for another
+ * type since, Landlock refuses directory rights on a file (EINVAL) and the
+ * caller asks again with fstat.  A stale "directory" can only lose rights,
+ * a stale "file" only get file rights: never more than the inode allows. */
 static int entry_type(int fd, unsigned char d_type)
 {
 	if (d_type != DT_UNKNOWN)
@@ -184,6 +185,14 @@ static int walk_entry(struct walk *w, int dirfd, const char *child,
 	int rc = 0;
 	if (type != DT_LNK && type != DT_UNKNOWN)
 		rc = emit_rule(w, fd, child, w->grant, type == DT_DIR);
+	if (rc < 0 && errno == EINVAL && d_type != DT_UNKNOWN) {
+		/* The name was replaced by another type since getdents
+		 * (other processes churn /tmp): ask the inode itself. */
+		type = entry_type(fd, DT_UNKNOWN);
+		rc = type == DT_LNK || type == DT_UNKNOWN
+			     ? 0
+			     : emit_rule(w, fd, child, w->grant, type == DT_DIR);
+	}
 	keep_fd(w->out, fd);
 	return rc;
 }

@@ -3,6 +3,7 @@
 # direct fork+exec+wait of /bin/true measured in the same interleaved run
 # (machines here are 2 cores and noisy: compare ratios, not microseconds).
 set -eu
+[ -n "${BENCH_DEBUG:-}" ] && set -x
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$here/../build
 runs=${BENCH_RUNS:-2000}
