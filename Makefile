@@ -18,7 +18,7 @@ WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
 HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection \
 	-fno-strict-overflow
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=gnu11 $(WARN) $(HARDEN) -DLANDSTRIP_VERSION='"$(VERSION)"' $(CFLAGS)
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(HARDEN) -DLANDSTRIP_VERSION='"$(VERSION)"' $(CFLAGS)
 # relro/now: no writable GOT for an attacker to aim at.
 LDHARDEN := -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack
 
@@ -51,7 +51,7 @@ $(BUILD)/landstrip-exec: $(CONFIG_SRC) $(SHIM_SRC) $(HEADERS) $(MUSL_INC)/.stamp
 		{ echo "landstrip-exec is $$size bytes, over the 400 KB budget"; exit 1; }
 
 # Test helpers and unit tests use the system compiler with sanitizers.
-TEST_CFLAGS := -std=gnu11 $(WARN) -O1 -g -fsanitize=address,undefined \
+TEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -Iconfig -Ishim
 $(BUILD)/unit-tests: tests/unit/*.c tests/unit/*.h $(CONFIG_SRC) $(HEADERS) shim/seccomp.c shim/program.c
 	$(CC) $(TEST_CFLAGS) -o $@ tests/unit/*.c $(CONFIG_SRC) shim/seccomp.c shim/program.c -linih

@@ -312,25 +312,46 @@ static int grant_list(struct walk *w, const struct path_list *list,
 	return 0;
 }
 
+struct deny_set {
+	struct deny **denies;
+	size_t *count;
+	const char *key;
+	bool mandatory;
+	bool keep_missing;
+	struct source src;
+};
+
+static void add_deny_location(void *ctx, const char *path, bool exists)
+{
+	struct deny_set *set = ctx;
+	if (!exists && !set->keep_missing)
+		return;
+	*set->denies = xrealloc(*set->denies,
+				(*set->count + 1) * sizeof **set->denies);
+	(*set->denies)[(*set->count)++] = (struct deny){
+		xstrdup(path), set->key, set->mandatory, exists, set->src,
+	};
+}
+
 static int add_denies(struct deny **denies, size_t *count,
 		      const struct path_list *list, const char *key,
 		      const struct lower_env *env, bool keep_missing,
 		      char *err, size_t errlen)
 {
 	for (size_t i = 0; i < list->len; i++) {
-		bool exists;
-		char *p = resolve_entry(&list->items[i], env, &exists, err,
-					errlen);
-		if (!p)
+		char why[256];
+		const struct path_entry *e = &list->items[i];
+		char *abs = path_expand(e->text, env->cwd, env->home, why,
+					sizeof why);
+		if (!abs) {
+			format_error(err, errlen, "%s:%d: %s", e->src.file,
+				     e->src.line, why);
 			return -1;
-		if (!exists && !keep_missing) {
-			free(p);
-			continue;
 		}
-		*denies = xrealloc(*denies, (*count + 1) * sizeof **denies);
-		(*denies)[(*count)++] = (struct deny){
-			p, key, false, exists, list->items[i].src,
-		};
+		struct deny_set set = {denies, count, key, false, keep_missing,
+				       e->src};
+		path_deny_locations(abs, add_deny_location, &set);
+		free(abs);
 	}
 	return 0;
 }
@@ -338,17 +359,13 @@ static int add_denies(struct deny **denies, size_t *count,
 static void add_mandatory(struct lowered *out, const struct lower_env *env)
 {
 	for (size_t i = 0; i < env->mandatory_count; i++) {
-		bool exists;
 		char *abs = xstrdup(env->mandatory[i].path);
 		path_normalize(abs);
-		char *p = path_canonical(abs, &exists);
+		struct deny_set set = {&out->write_denies, &out->write_deny_count,
+				       env->mandatory[i].why, true, true,
+				       {"built-in", 0}};
+		path_deny_locations(abs, add_deny_location, &set);
 		free(abs);
-		out->write_denies = xrealloc(out->write_denies,
-					     (out->write_deny_count + 1) *
-						     sizeof *out->write_denies);
-		out->write_denies[out->write_deny_count++] = (struct deny){
-			p, env->mandatory[i].why, true, exists, {"built-in", 0},
-		};
 	}
 }
 
@@ -397,7 +414,12 @@ static int lower_reads(const struct policy *p, const struct lower_env *env,
 		.why = "read: /", .src = {"built-in", 0},
 		.err = err, .errlen = errlen,
 	};
-	if (grant_root(&w, "/") < 0)
+	/* "denyRead = /" with allowRead entries is a read allowlist: the
+	 * root itself obeys the same tie rule as any other root. */
+	const struct deny *root_deny = deny_covering(&w, "/");
+	if (root_deny)
+		record_carve(out, root_deny);
+	else if (grant_root(&w, "/") < 0)
 		return -1;
 	/* Write roots are readable too: a project you may edit but not read
 	 * is never what a policy means. */

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #define CONFIG_MAX_SIZE (1024 * 1024)
+#define MAX_TOOL_NAME 44
 
 /* One key line as our scanner reads it. */
 struct scanned_key {
@@ -102,6 +103,12 @@ static int check_section(struct parse_state *st, int line, const char *name)
 	if (strcmp(name, "landstrip") == 0 || strcmp(name, "sandbox") == 0)
 		return 0;
 	if (strncmp(name, "tool.", 5) == 0) {
+		/* libinih keeps 49 bytes of a section name. */
+		if (strlen(name + 5) > MAX_TOOL_NAME)
+			return line_error(st, line,
+					  "tool name in [%s] is too long (at "
+					  "most 44 bytes)",
+					  name);
 		if (!valid_tool_name(name + 5))
 			return line_error(st, line,
 					  "bad tool name in [%s]: a tool name is "
@@ -200,8 +207,8 @@ static int scan_line(struct parse_state *st, int line, const char *s,
 	const char *comment_at = inline_comment(sep + 1, end);
 	const char *value = skip_space(sep + 1, comment_at);
 	const char *value_end = trim_end(value, comment_at);
-	for (const char *p = value; p + 1 < value_end; p++)
-		if (isspace((unsigned char)p[0]) && p[1] == '#')
+	for (const char *p = value; p < value_end; p++)
+		if (*p == '#' && (p == value || isspace((unsigned char)p[-1])))
 			return line_error(st, line,
 					  "'#' starts a comment only at the "
 					  "start of a line; use ' ;' for a "
@@ -232,15 +239,17 @@ static int scan_text(struct parse_state *st, const char *text, size_t len)
 	int line = 1;
 	int rc = 0;
 
-	/* A UTF-8 byte order mark is allowed at the start, as libinih does. */
-	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-		p += 3;
+	/* A UTF-8 byte order mark is allowed at the start, as libinih does;
+	 * libinih counts it in the first line's length, and so do we. */
+	size_t bom = len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	p += bom;
 	while (p < end && rc == 0) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *line_end = nl ? nl : end;
+		size_t counted = (size_t)(line_end - p) + (line == 1 ? bom : 0);
 		if (memchr(p, '\0', (size_t)(line_end - p)))
 			rc = line_error(st, line, "NUL byte in line%s", NULL);
-		else if (line_end - p > CONFIG_MAX_LINE - 3)
+		else if (counted > CONFIG_MAX_LINE - 3)
 			rc = line_error(st, line,
 					"line too long (at most 4093 bytes)%s",
 					NULL);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -154,4 +155,88 @@ char *path_join(const char *dir, const char *name)
 	if (strcmp(dir, "/") == 0)
 		return xasprintf("/%s", name);
 	return xasprintf("%s/%s", dir, name);
+}
+
+/* Resolve ABS one component at a time, reporting every symlink met as
+ * "canonical parent/name" before following it.  PREFIX-free recursion: each
+ * followed link restarts on "target/rest", whose already-resolved part is
+ * symlink-free, so ".." in a target is resolved physically. */
+static void resolve_links(const char *abs, int depth,
+			  void (*add)(void *ctx, const char *path, bool exists),
+			  void *ctx)
+{
+	char prefix[PATH_MAX] = "";
+	size_t plen = 0;
+	const char *p = abs;
+	while (*p) {
+		while (*p == '/')
+			p++;
+		const char *comp = p;
+		while (*p && *p != '/')
+			p++;
+		size_t clen = (size_t)(p - comp);
+		if (!clen)
+			break;
+		if (plen + 1 + clen >= sizeof prefix)
+			return add(ctx, abs, false);
+		char cur[PATH_MAX];
+		memcpy(cur, prefix, plen);
+		cur[plen] = '/';
+		memcpy(cur + plen + 1, comp, clen);
+		cur[plen + 1 + clen] = '\0';
+		struct stat st;
+		if (lstat(cur, &st) < 0) {
+			/* Missing (or unreadable): the rest is taken as written. */
+			char *out = xasprintf("%s%s", cur, p);
+			add(ctx, out, false);
+			free(out);
+			return;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			/* The link itself must not be replaceable. */
+			add(ctx, cur, true);
+			char target[PATH_MAX];
+			ssize_t n = readlink(cur, target, sizeof target - 1);
+			if (n < 0 || depth >= 40)
+				return;
+			target[n] = '\0';
+			char *next = target[0] == '/'
+					     ? xasprintf("%s%s", target, p)
+					     : xasprintf("%.*s/%s%s", (int)plen, prefix,
+							 target, p);
+			path_normalize(next);
+			resolve_links(next, depth + 1, add, ctx);
+			free(next);
+			return;
+		}
+		memcpy(prefix, cur, plen + 1 + clen + 1);
+		plen += 1 + clen;
+	}
+	add(ctx, plen ? prefix : "/", true);
+}
+
+void path_deny_locations(const char *abs,
+			 void (*add)(void *ctx, const char *path, bool exists),
+			 void *ctx)
+{
+	/* The common case, no symlink anywhere: one probe (or a few, up the
+	 * missing tail). */
+	if (probe_no_symlinks(abs) == 0)
+		return add(ctx, abs, true);
+	if (errno == ENOENT) {
+		char *head = xstrdup(abs);
+		char *slash;
+		bool clean = false;
+		while (!clean && (slash = strrchr(head, '/')) && slash != head) {
+			*slash = '\0';
+			if (probe_no_symlinks(head) == 0)
+				clean = true;
+			else if (errno != ENOENT)
+				break;
+		}
+		free(head);
+		if (clean)
+			return add(ctx, abs, false);
+	}
+	resolve_links(abs, 0, add, ctx);
 }

@@ -20,6 +20,15 @@ char *path_expand(const char *raw, const char *cwd, const char *home,
  * the whole path exists. */
 char *path_canonical(const char *abs, bool *exists);
 
+/* Every place a deny entry at ABS (absolute, normalised) must cover: its
+ * canonical location, and each symlink on the way to it, named by its
+ * canonical parent, so that no link can be replaced to point elsewhere.  A
+ * dangling link's target counts as the location.  ADD is called once per
+ * place. */
+void path_deny_locations(const char *abs,
+			 void (*add)(void *ctx, const char *path, bool exists),
+			 void *ctx);
+
 /* Is PATH equal to DIR or below it?  Both canonical. */
 bool path_within(const char *path, const char *dir);
 

@@ -99,7 +99,7 @@ static void place(struct prog *p, enum label label)
 {
 	for (size_t i = 0; i < p->nfix; i++) {
 		struct fixup *fx = &p->fixups[i];
-		if (fx->at >= p->n)
+		if (fx->at >= p->n || (fx->jt != label && fx->jf != label))
 			continue;
 		size_t off = p->n - fx->at - 1;
 		if (off > 255) {

@@ -109,6 +109,21 @@ rm -f "$HOME/.ssh/planted"
 check "plant ~/.ssh/authorized_keys under allowWrite = ~" 1 "$LS" -- "$TRY" write "$HOME/.ssh/authorized_keys"
 check "other directories in HOME stay writable" 0 "$LS" -- "$TRY" write "$HOME/work/f"
 
+# A config directory that is a symlink (dotfile managers make them): neither
+# the link nor its target may be replaced.
+mkdir -p "$T/dotfiles/landstrip" "$HOME/.config"
+rm -rf "$HOME/.config/landstrip"
+ln -s "$T/dotfiles/landstrip" "$HOME/.config/landstrip"
+write_config <<INI
+[sandbox]
+allowWrite = $HOME
+allowWrite = $T/dotfiles
+INI
+check "baseline: the link can be replaced unconfined" 0 sh -c "mv $HOME/.config/landstrip $HOME/.config/l2 && mv $HOME/.config/l2 $HOME/.config/landstrip"
+check "replace a symlinked config directory" 1 "$LS2" -- "$TRY" rename "$HOME/.config/landstrip" "$HOME/.config/old"
+check "plant a config in the symlink's target" 1 "$LS2" -- "$TRY" write "$T/dotfiles/landstrip/config.ini"
+rm -f "$HOME/.config/landstrip"
+
 # Explicit mandatory deny from [landstrip].
 mkdir -p "$T/wrappers"
 write_config <<INI

@@ -1,0 +1,648 @@
+/* The static seccomp filter (shim/seccomp.c), run through a small classic
+ * BPF interpreter with a table of (arch, nr, args) -> action, libseccomp
+ * style; then a few rows against the real kernel in a child process as a
+ * cross-check (THREATS.md #3, #5-#8). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "test.h"
+
+#include "seccomp.h"
+
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/netlink.h>
+#include <linux/seccomp.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef SECCOMP_RET_KILL_PROCESS
+#define SECCOMP_RET_KILL_PROCESS 0x80000000U
+#endif
+#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
+#endif
+#ifndef TIOCLINUX
+#define TIOCLINUX 0x541C
+#endif
+#ifndef AF_VSOCK
+#define AF_VSOCK 40
+#endif
+#ifndef MSG_FASTOPEN
+#define MSG_FASTOPEN 0x20000000
+#endif
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+
+#define X32_BIT 0x40000000U
+#define ALLOW SECCOMP_RET_ALLOW
+#define KILL SECCOMP_RET_KILL_PROCESS
+#define ERR(e) (SECCOMP_RET_ERRNO | (e))
+#define BAD_PROGRAM 0xdeadbeefU
+#define HI (1ULL << 32)
+
+#define MAX_PROG 4096 /* BPF_MAXINSNS */
+
+/* --- a classic BPF interpreter for seccomp programs -------------------- */
+
+/* The checks the kernel makes when the filter is loaded (bpf_check_classic
+ * and seccomp_check_filter), for what this program uses. */
+static bool valid_program(const struct sock_filter *f, size_t n, char *why,
+			  size_t whylen)
+{
+	if (n == 0 || n > MAX_PROG) {
+		snprintf(why, whylen, "length %zu", n);
+		return false;
+	}
+	for (size_t pc = 0; pc < n; pc++) {
+		const struct sock_filter *i = &f[pc];
+		switch (BPF_CLASS(i->code)) {
+		case BPF_LD:
+			if (i->code != (BPF_LD | BPF_W | BPF_ABS) || i->k & 3 ||
+			    i->k >= sizeof(struct seccomp_data)) {
+				snprintf(why, whylen, "bad load at %zu", pc);
+				return false;
+			}
+			break;
+		case BPF_JMP:
+			if (BPF_OP(i->code) == BPF_JA) {
+				if (pc + 1 + i->k >= n) {
+					snprintf(why, whylen, "ja out of range at %zu", pc);
+					return false;
+				}
+			} else if (pc + 1 + i->jt >= n || pc + 1 + i->jf >= n) {
+				snprintf(why, whylen, "jump out of range at %zu", pc);
+				return false;
+			}
+			break;
+		case BPF_ALU:
+		case BPF_RET:
+		case BPF_MISC:
+		case BPF_LDX:
+		case BPF_ST:
+		case BPF_STX:
+			break;
+		}
+	}
+	if (BPF_CLASS(f[n - 1].code) != BPF_RET) {
+		snprintf(why, whylen, "does not end in a return");
+		return false;
+	}
+	return true;
+}
+
+static uint32_t run_filter(const struct sock_filter *f, size_t n,
+			   const struct seccomp_data *d, char *why,
+			   size_t whylen)
+{
+	uint32_t A = 0, X = 0, M[BPF_MEMWORDS] = {0};
+	for (size_t pc = 0, steps = 0; pc < n && steps < MAX_PROG; steps++) {
+		const struct sock_filter *i = &f[pc++];
+		uint32_t k = i->k;
+		switch (i->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			memcpy(&A, (const char *)d + k, 4);
+			break;
+		case BPF_LD | BPF_W | BPF_LEN:
+			A = sizeof *d;
+			break;
+		case BPF_LD | BPF_IMM:
+			A = k;
+			break;
+		case BPF_LDX | BPF_IMM:
+			X = k;
+			break;
+		case BPF_LD | BPF_MEM:
+			A = M[k % BPF_MEMWORDS];
+			break;
+		case BPF_ST:
+			M[k % BPF_MEMWORDS] = A;
+			break;
+		case BPF_MISC | BPF_TAX:
+			X = A;
+			break;
+		case BPF_MISC | BPF_TXA:
+			A = X;
+			break;
+		case BPF_ALU | BPF_AND | BPF_K:
+			A &= k;
+			break;
+		case BPF_ALU | BPF_OR | BPF_K:
+			A |= k;
+			break;
+		case BPF_ALU | BPF_RSH | BPF_K:
+			A >>= k;
+			break;
+		case BPF_ALU | BPF_ADD | BPF_K:
+			A += k;
+			break;
+		case BPF_JMP | BPF_JA:
+			pc += k;
+			break;
+		case BPF_JMP | BPF_JEQ | BPF_K:
+			pc += A == k ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JGT | BPF_K:
+			pc += A > k ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JGE | BPF_K:
+			pc += A >= k ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JSET | BPF_K:
+			pc += (A & k) ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JEQ | BPF_X:
+			pc += A == X ? i->jt : i->jf;
+			break;
+		case BPF_RET | BPF_K:
+			return k;
+		case BPF_RET | BPF_A:
+			return A;
+		default:
+			snprintf(why, whylen, "opcode %#x at %zu not interpreted",
+				 i->code, pc - 1);
+			return BAD_PROGRAM;
+		}
+	}
+	snprintf(why, whylen, "ran off the end of the program");
+	return BAD_PROGRAM;
+}
+
+static int build(bool net, struct sock_filter *f)
+{
+	struct filter_options opt = {.allow_network = net};
+	return seccomp_build_filter(&opt, f, MAX_PROG);
+}
+
+static void program_is_valid(void)
+{
+	for (int net = 0; net <= 1; net++) {
+		test_row("allow_network = %d", net);
+		struct sock_filter f[MAX_PROG];
+		int n = build(net, f);
+		REQUIRE(n > 0);
+		char why[128] = "";
+		CHECK(valid_program(f, (size_t)n, why, sizeof why));
+		if (why[0])
+			test_fail(__FILE__, __LINE__, "%s", why);
+		/* Too small a buffer is an error, not a truncated filter. */
+		struct sock_filter small[8];
+		struct filter_options opt = {.allow_network = net};
+		CHECK_INT(seccomp_build_filter(&opt, small, COUNT_OF(small)), -1);
+		CHECK_INT(seccomp_build_filter(&opt, f, (size_t)n), n);
+		CHECK_INT(seccomp_build_filter(&opt, f, (size_t)n - 1), -1);
+	}
+}
+
+enum { NET_OFF = 0, NET_ON = 1, NET_ANY = 2 };
+
+struct filter_row {
+	const char *what;
+	int net;
+	uint32_t arch;
+	int nr;
+	uint64_t args[6];
+	uint32_t want;
+};
+
+#define X86 AUDIT_ARCH_X86_64
+#define I386 AUDIT_ARCH_I386
+
+static const struct filter_row rows[] = {
+	/* other ABIs */
+	{"i386 getpid", NET_ANY, I386, 20, {0}, KILL},
+	{"i386 socketcall", NET_ANY, I386, 102, {1, 0}, KILL},
+	{"i386 socket", NET_ANY, I386, 359, {AF_INET, SOCK_DGRAM, 0}, KILL},
+	{"arch 0", NET_ANY, 0, __NR_getpid, {0}, KILL},
+	{"aarch64", NET_ANY, AUDIT_ARCH_AARCH64, __NR_getpid, {0}, KILL},
+	{"x32 getpid", NET_ANY, X86, (int)(X32_BIT | __NR_getpid), {0}, KILL},
+	{"x32 socket", NET_ANY, X86, (int)(X32_BIT | __NR_socket),
+	 {AF_PACKET, SOCK_RAW, 0}, KILL},
+	{"x32 io_uring_setup", NET_ANY, X86,
+	 (int)(X32_BIT | __NR_io_uring_setup), {0}, KILL},
+	/* ordinary calls */
+	{"getpid", NET_ANY, X86, __NR_getpid, {0}, ALLOW},
+	{"read", NET_ANY, X86, __NR_read, {0, 0, 1}, ALLOW},
+	{"openat", NET_ANY, X86, __NR_openat, {0}, ALLOW},
+	{"connect", NET_ANY, X86, __NR_connect, {3}, ALLOW},
+	{"bind", NET_ANY, X86, __NR_bind, {3}, ALLOW},
+	{"sendto", NET_ANY, X86, __NR_sendto, {3}, ALLOW},
+	{"syscall after io_uring", NET_ANY, X86, __NR_io_uring_register + 1, {0},
+	 ALLOW},
+	{"highest native number", NET_ANY, X86, (int)(X32_BIT - 1), {0}, ALLOW},
+	{"accept", NET_ANY, X86, __NR_accept, {3}, ALLOW},
+	{"recvfrom", NET_ANY, X86, __NR_recvfrom, {3}, ALLOW},
+	{"setsockopt", NET_ANY, X86, __NR_setsockopt, {3}, ALLOW},
+	/* TCP fast open connects without passing Landlock's connect hook */
+	{"sendto", NET_ANY, X86, __NR_sendto, {3, 0x1000, 1, MSG_NOSIGNAL},
+	 ALLOW},
+	{"sendto fastopen", NET_OFF, X86, __NR_sendto,
+	 {3, 0x1000, 1, MSG_FASTOPEN}, ERR(EACCES)},
+	{"sendto hi|fastopen|nosignal", NET_OFF, X86, __NR_sendto,
+	 {3, 0x1000, 1, HI | MSG_FASTOPEN | MSG_NOSIGNAL}, ERR(EACCES)},
+	{"sendto hi flags", NET_ANY, X86, __NR_sendto, {3, 0x1000, 1, HI},
+	 ALLOW},
+	{"sendto fastopen, network allowed", NET_ON, X86, __NR_sendto,
+	 {3, 0x1000, 1, MSG_FASTOPEN}, ALLOW},
+	{"sendmsg", NET_ANY, X86, __NR_sendmsg, {3, 0x1000, MSG_DONTWAIT}, ALLOW},
+	{"sendmsg fastopen", NET_OFF, X86, __NR_sendmsg,
+	 {3, 0x1000, MSG_FASTOPEN}, ERR(EACCES)},
+	{"sendmsg fastopen in arg 3 only", NET_ANY, X86, __NR_sendmsg,
+	 {3, 0x1000, 0, MSG_FASTOPEN}, ALLOW},
+	{"sendmsg fastopen, network allowed", NET_ON, X86, __NR_sendmsg,
+	 {3, 0x1000, MSG_FASTOPEN}, ALLOW},
+	{"sendmmsg", NET_ANY, X86, __NR_sendmmsg, {3, 0x1000, 2, 0}, ALLOW},
+	{"sendmmsg fastopen", NET_OFF, X86, __NR_sendmmsg,
+	 {3, 0x1000, 2, MSG_FASTOPEN}, ERR(EACCES)},
+	{"sendmmsg fastopen, network allowed", NET_ON, X86, __NR_sendmmsg,
+	 {3, 0x1000, 2, MSG_FASTOPEN}, ALLOW},
+	/* socket: TCP only without the network */
+	{"inet stream", NET_ANY, X86, __NR_socket, {AF_INET, SOCK_STREAM, 0},
+	 ALLOW},
+	{"inet stream tcp", NET_ANY, X86, __NR_socket,
+	 {AF_INET, SOCK_STREAM, IPPROTO_TCP}, ALLOW},
+	{"inet stream nonblock cloexec", NET_ANY, X86, __NR_socket,
+	 {AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0}, ALLOW},
+	{"inet6 stream cloexec tcp", NET_ANY, X86, __NR_socket,
+	 {AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_TCP}, ALLOW},
+	{"inet mptcp", NET_OFF, X86, __NR_socket,
+	 {AF_INET, SOCK_STREAM, IPPROTO_MPTCP}, ERR(EACCES)},
+	{"inet6 mptcp", NET_OFF, X86, __NR_socket,
+	 {AF_INET6, SOCK_STREAM, IPPROTO_MPTCP}, ERR(EACCES)},
+	{"inet sctp stream", NET_OFF, X86, __NR_socket,
+	 {AF_INET, SOCK_STREAM, IPPROTO_SCTP}, ERR(EACCES)},
+	{"inet dgram", NET_OFF, X86, __NR_socket, {AF_INET, SOCK_DGRAM, 0},
+	 ERR(EACCES)},
+	{"inet dgram nonblock", NET_OFF, X86, __NR_socket,
+	 {AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0}, ERR(EACCES)},
+	{"inet raw", NET_OFF, X86, __NR_socket, {AF_INET, SOCK_RAW, IPPROTO_ICMP},
+	 ERR(EACCES)},
+	{"inet6 dgram", NET_OFF, X86, __NR_socket, {AF_INET6, SOCK_DGRAM, 0},
+	 ERR(EACCES)},
+	{"inet6 seqpacket", NET_OFF, X86, __NR_socket,
+	 {AF_INET6, SOCK_SEQPACKET, 0}, ERR(EACCES)},
+	{"inet dgram, network allowed", NET_ON, X86, __NR_socket,
+	 {AF_INET, SOCK_DGRAM, 0}, ALLOW},
+	{"inet6 raw, network allowed", NET_ON, X86, __NR_socket,
+	 {AF_INET6, SOCK_RAW, 0}, ALLOW},
+	{"inet mptcp, network allowed", NET_ON, X86, __NR_socket,
+	 {AF_INET, SOCK_STREAM, IPPROTO_MPTCP}, ALLOW},
+	/* 64-bit arguments: the kernel truncates to int */
+	{"hi|inet dgram", NET_OFF, X86, __NR_socket,
+	 {HI | AF_INET, SOCK_DGRAM, 0}, ERR(EACCES)},
+	{"hi|inet stream", NET_ANY, X86, __NR_socket,
+	 {HI | AF_INET, SOCK_STREAM, 0}, ALLOW},
+	{"0xffffffff00000000|inet6 raw", NET_OFF, X86, __NR_socket,
+	 {0xffffffff00000000ULL | AF_INET6, SOCK_RAW, 0}, ERR(EACCES)},
+	{"inet hi|dgram", NET_OFF, X86, __NR_socket,
+	 {AF_INET, HI | SOCK_DGRAM, 0}, ERR(EACCES)},
+	{"inet hi|stream", NET_ANY, X86, __NR_socket,
+	 {AF_INET, HI | SOCK_STREAM, 0}, ALLOW},
+	{"inet stream hi|udp", NET_OFF, X86, __NR_socket,
+	 {AF_INET, SOCK_STREAM, HI | IPPROTO_UDP}, ERR(EACCES)},
+	{"inet stream hi|0", NET_ANY, X86, __NR_socket,
+	 {AF_INET, SOCK_STREAM, HI}, ALLOW},
+	{"inet stream hi|mptcp", NET_OFF, X86, __NR_socket,
+	 {AF_INET, SOCK_STREAM, HI | IPPROTO_MPTCP}, ERR(EACCES)},
+	{"hi|unix", NET_ANY, X86, __NR_socket, {HI | AF_UNIX, SOCK_STREAM, 0},
+	 ERR(EACCES)},
+	{"hi|packet", NET_ANY, X86, __NR_socket, {HI | AF_PACKET, SOCK_RAW, 0},
+	 ERR(EAFNOSUPPORT)},
+	/* other families */
+	{"unix stream", NET_ANY, X86, __NR_socket, {AF_UNIX, SOCK_STREAM, 0},
+	 ERR(EACCES)},
+	{"unix dgram", NET_ANY, X86, __NR_socket, {AF_UNIX, SOCK_DGRAM, 0},
+	 ERR(EACCES)},
+	{"netlink route", NET_ANY, X86, __NR_socket,
+	 {AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE}, ALLOW},
+	{"netlink route dgram", NET_ANY, X86, __NR_socket,
+	 {AF_NETLINK, SOCK_DGRAM, NETLINK_ROUTE}, ALLOW},
+	{"netlink hi|route", NET_ANY, X86, __NR_socket,
+	 {AF_NETLINK, SOCK_RAW, HI | NETLINK_ROUTE}, ALLOW},
+	{"netlink audit", NET_ANY, X86, __NR_socket,
+	 {AF_NETLINK, SOCK_RAW, NETLINK_AUDIT}, ERR(EACCES)},
+	{"netlink kobject", NET_ANY, X86, __NR_socket,
+	 {AF_NETLINK, SOCK_DGRAM, NETLINK_KOBJECT_UEVENT}, ERR(EACCES)},
+	{"netlink netfilter", NET_ANY, X86, __NR_socket,
+	 {AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER}, ERR(EACCES)},
+	{"packet", NET_ANY, X86, __NR_socket, {AF_PACKET, SOCK_RAW, 0},
+	 ERR(EAFNOSUPPORT)},
+	{"vsock", NET_ANY, X86, __NR_socket, {AF_VSOCK, SOCK_STREAM, 0},
+	 ERR(EAFNOSUPPORT)},
+	{"alg", NET_ANY, X86, __NR_socket, {AF_ALG, SOCK_SEQPACKET, 0},
+	 ERR(EAFNOSUPPORT)},
+	{"bluetooth", NET_ANY, X86, __NR_socket, {AF_BLUETOOTH, SOCK_STREAM, 0},
+	 ERR(EAFNOSUPPORT)},
+	{"unspec", NET_ANY, X86, __NR_socket, {AF_UNSPEC, SOCK_STREAM, 0},
+	 ERR(EAFNOSUPPORT)},
+	{"family 0xffff", NET_ANY, X86, __NR_socket, {0xffff, SOCK_STREAM, 0},
+	 ERR(EAFNOSUPPORT)},
+	/* socketpair: connected unix stream/seqpacket pairs only */
+	{"pair unix stream", NET_ANY, X86, __NR_socketpair,
+	 {AF_UNIX, SOCK_STREAM, 0, 0x1000}, ALLOW},
+	{"pair unix stream cloexec", NET_ANY, X86, __NR_socketpair,
+	 {AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, 0x1000}, ALLOW},
+	{"pair unix seqpacket", NET_ANY, X86, __NR_socketpair,
+	 {AF_UNIX, SOCK_SEQPACKET, 0, 0x1000}, ALLOW},
+	{"pair unix dgram", NET_ANY, X86, __NR_socketpair,
+	 {AF_UNIX, SOCK_DGRAM, 0, 0x1000}, ERR(EACCES)},
+	{"pair unix dgram cloexec", NET_ANY, X86, __NR_socketpair,
+	 {AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, 0x1000}, ERR(EACCES)},
+	{"pair hi|unix stream", NET_ANY, X86, __NR_socketpair,
+	 {HI | AF_UNIX, SOCK_STREAM, 0, 0x1000}, ALLOW},
+	{"pair unix hi|dgram", NET_ANY, X86, __NR_socketpair,
+	 {AF_UNIX, HI | SOCK_DGRAM, 0, 0x1000}, ERR(EACCES)},
+	{"pair inet", NET_ANY, X86, __NR_socketpair,
+	 {AF_INET, SOCK_STREAM, 0, 0x1000}, ERR(EAFNOSUPPORT)},
+	{"pair netlink", NET_ANY, X86, __NR_socketpair,
+	 {AF_NETLINK, SOCK_RAW, 0, 0x1000}, ERR(EAFNOSUPPORT)},
+	/* terminal injection */
+	{"ioctl TIOCSTI", NET_ANY, X86, __NR_ioctl, {0, TIOCSTI, 0x1000},
+	 ERR(EPERM)},
+	{"ioctl TIOCLINUX", NET_ANY, X86, __NR_ioctl, {0, TIOCLINUX, 0x1000},
+	 ERR(EPERM)},
+	{"ioctl hi|TIOCSTI", NET_ANY, X86, __NR_ioctl, {0, HI | TIOCSTI, 0x1000},
+	 ERR(EPERM)},
+	{"ioctl 0xffffffff|TIOCLINUX", NET_ANY, X86, __NR_ioctl,
+	 {0, 0xffffffff00000000ULL | TIOCLINUX, 0x1000}, ERR(EPERM)},
+	{"ioctl TCGETS", NET_ANY, X86, __NR_ioctl, {0, TCGETS, 0x1000}, ALLOW},
+	{"ioctl FIONREAD", NET_ANY, X86, __NR_ioctl, {0, FIONREAD, 0x1000}, ALLOW},
+	{"ioctl TIOCGWINSZ", NET_ANY, X86, __NR_ioctl, {1, TIOCGWINSZ, 0x1000},
+	 ALLOW},
+	/* seccomp: no listener of one's own */
+	{"seccomp filter", NET_ANY, X86, __NR_seccomp,
+	 {SECCOMP_SET_MODE_FILTER, 0, 0x1000}, ALLOW},
+	{"seccomp filter tsync", NET_ANY, X86, __NR_seccomp,
+	 {SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, 0x1000}, ALLOW},
+	{"seccomp filter new listener", NET_ANY, X86, __NR_seccomp,
+	 {SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, 0x1000},
+	 ERR(EPERM)},
+	{"seccomp filter listener|tsync|log", NET_ANY, X86, __NR_seccomp,
+	 {SECCOMP_SET_MODE_FILTER,
+	  SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_TSYNC |
+		  SECCOMP_FILTER_FLAG_LOG,
+	  0x1000},
+	 ERR(EPERM)},
+	{"seccomp hi|filter new listener", NET_ANY, X86, __NR_seccomp,
+	 {HI | SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, 0x1000},
+	 ERR(EPERM)},
+	{"seccomp filter hi|new listener", NET_ANY, X86, __NR_seccomp,
+	 {SECCOMP_SET_MODE_FILTER, HI | SECCOMP_FILTER_FLAG_NEW_LISTENER, 0x1000},
+	 ERR(EPERM)},
+	{"seccomp filter hi flags only", NET_ANY, X86, __NR_seccomp,
+	 {SECCOMP_SET_MODE_FILTER, HI, 0x1000}, ALLOW},
+	{"seccomp strict", NET_ANY, X86, __NR_seccomp,
+	 {SECCOMP_SET_MODE_STRICT, 0, 0}, ALLOW},
+	{"seccomp action avail", NET_ANY, X86, __NR_seccomp,
+	 {SECCOMP_GET_ACTION_AVAIL, 0, 0x1000}, ALLOW},
+	{"seccomp notif sizes", NET_ANY, X86, __NR_seccomp,
+	 {SECCOMP_GET_NOTIF_SIZES, 0, 0x1000}, ALLOW},
+	/* io_uring: ENOSYS so runtimes fall back */
+	{"io_uring_setup", NET_ANY, X86, __NR_io_uring_setup, {8, 0x1000},
+	 ERR(ENOSYS)},
+	{"io_uring_enter", NET_ANY, X86, __NR_io_uring_enter, {3}, ERR(ENOSYS)},
+	{"io_uring_register", NET_ANY, X86, __NR_io_uring_register, {3},
+	 ERR(ENOSYS)},
+	/* listen auto-binds 0.0.0.0 */
+	{"listen", NET_OFF, X86, __NR_listen, {3, 16}, ERR(EACCES)},
+	{"listen, network allowed", NET_ON, X86, __NR_listen, {3, 16}, ALLOW},
+};
+
+static void filter_table(void)
+{
+	struct sock_filter prog[2][MAX_PROG];
+	int n[2];
+	for (int net = 0; net <= 1; net++) {
+		n[net] = build(net, prog[net]);
+		REQUIRE(n[net] > 0);
+	}
+	for (size_t r = 0; r < COUNT_OF(rows); r++) {
+		for (int net = 0; net <= 1; net++) {
+			if (rows[r].net != NET_ANY && rows[r].net != net)
+				continue;
+			test_row("%s (allow_network = %d)", rows[r].what, net);
+			struct seccomp_data d = {
+				.nr = rows[r].nr,
+				.arch = rows[r].arch,
+				.instruction_pointer = 0x401000,
+			};
+			memcpy(d.args, rows[r].args, sizeof d.args);
+			char why[128] = "";
+			uint32_t got = run_filter(prog[net], (size_t)n[net], &d,
+						  why, sizeof why);
+			if (got == BAD_PROGRAM)
+				test_fail(__FILE__, __LINE__, "%s", why);
+			else
+				CHECK_HEX(got, rows[r].want);
+		}
+	}
+}
+
+/* --- the same filter in the kernel ------------------------------------- */
+
+struct live_row {
+	const char *what;
+	long nr;
+	unsigned long args[6];
+	int want_errno; /* 0: succeeds */
+};
+
+/* In a child: install the filter, run each row, write one line per
+ * mismatch to FD, exit. */
+__attribute__((noreturn))
+static void live_child(int fd, bool net, const struct live_row *lr, size_t n)
+{
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		dprintf(fd, "prctl(NO_NEW_PRIVS): %s\n", strerror(errno));
+		_exit(3);
+	}
+	struct filter_options opt = {.allow_network = net};
+	if (seccomp_install(&opt) < 0) {
+		dprintf(fd, "seccomp_install: %s\n", strerror(errno));
+		_exit(3);
+	}
+	for (size_t i = 0; i < n; i++) {
+		errno = 0;
+		long rc = syscall(lr[i].nr, lr[i].args[0], lr[i].args[1],
+				  lr[i].args[2], lr[i].args[3], lr[i].args[4],
+				  lr[i].args[5]);
+		int e = rc < 0 ? errno : 0;
+		if (rc >= 0 && lr[i].nr == __NR_socket)
+			close((int)rc);
+		if (e != lr[i].want_errno)
+			dprintf(fd, "%s: got %s, want %s\n", lr[i].what,
+				e ? strerror(e) : "success",
+				lr[i].want_errno ? strerror(lr[i].want_errno)
+						 : "success");
+	}
+	_exit(0);
+}
+
+static void run_live(bool net, const struct live_row *lr, size_t n)
+{
+	int p[2];
+	REQUIRE(pipe(p) == 0);
+	pid_t pid = fork();
+	REQUIRE(pid >= 0);
+	if (pid == 0) {
+		close(p[0]);
+		live_child(p[1], net, lr, n);
+	}
+	close(p[1]);
+	char buf[4096];
+	size_t used = 0;
+	ssize_t got;
+	while (used < sizeof buf - 1 &&
+	       (got = read(p[0], buf + used, sizeof buf - 1 - used)) > 0)
+		used += (size_t)got;
+	buf[used] = '\0';
+	close(p[0]);
+	int status;
+	REQUIRE(waitpid(pid, &status, 0) == pid);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		test_fail(__FILE__, __LINE__, "child status %#x: %s", status, buf);
+	else if (used)
+		test_fail(__FILE__, __LINE__, "in the kernel:\n%s", buf);
+}
+
+static void live_cross_check(void)
+{
+	static int pair[2];
+	/* A filter for the listener row: the smallest valid program. */
+	static struct sock_filter allow_all[] = {
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	static struct sock_fprog allow_prog = {1, allow_all};
+	static char c = 'x';
+	unsigned action = SECCOMP_RET_ALLOW;
+	const struct live_row common[] = {
+		{"socket(inet, stream)", __NR_socket,
+		 {AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0}, 0},
+		{"socket(hi|inet, stream)", __NR_socket,
+		 {HI | AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0}, 0},
+		{"socket(unix, stream)", __NR_socket, {AF_UNIX, SOCK_STREAM, 0},
+		 EACCES},
+		{"socket(hi|unix, stream)", __NR_socket,
+		 {HI | AF_UNIX, SOCK_STREAM, 0}, EACCES},
+		{"socket(packet)", __NR_socket, {AF_PACKET, SOCK_RAW, 0},
+		 EAFNOSUPPORT},
+		{"socket(netlink, route)", __NR_socket,
+		 {AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE}, 0},
+		{"socketpair(unix, stream)", __NR_socketpair,
+		 {AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, (unsigned long)pair}, 0},
+		{"socketpair(unix, dgram)", __NR_socketpair,
+		 {AF_UNIX, SOCK_DGRAM, 0, (unsigned long)pair}, EACCES},
+		{"ioctl(TIOCSTI)", __NR_ioctl,
+		 {0, TIOCSTI, (unsigned long)&c}, EPERM},
+		{"ioctl(hi|TIOCSTI)", __NR_ioctl,
+		 {0, HI | TIOCSTI, (unsigned long)&c}, EPERM},
+		{"io_uring_setup", __NR_io_uring_setup, {8, 0}, ENOSYS},
+		{"seccomp(NEW_LISTENER)", __NR_seccomp,
+		 {SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+		  (unsigned long)&allow_prog},
+		 EPERM},
+		{"seccomp(GET_ACTION_AVAIL)", __NR_seccomp,
+		 {SECCOMP_GET_ACTION_AVAIL, 0, (unsigned long)&action}, 0},
+	};
+	const struct live_row off[] = {
+		{"socket(inet, dgram)", __NR_socket, {AF_INET, SOCK_DGRAM, 0},
+		 EACCES},
+		{"socket(hi|inet, dgram)", __NR_socket,
+		 {HI | AF_INET, SOCK_DGRAM, 0}, EACCES},
+		{"socket(inet6, stream, mptcp)", __NR_socket,
+		 {AF_INET6, SOCK_STREAM, IPPROTO_MPTCP}, EACCES},
+		{"listen(0)", __NR_listen, {0, 1}, EACCES},
+		{"sendto(bad fd, MSG_FASTOPEN)", __NR_sendto,
+		 {999, (unsigned long)&c, 1, MSG_FASTOPEN, 0, 0}, EACCES},
+	};
+	const struct live_row on[] = {
+		{"socket(inet, dgram)", __NR_socket,
+		 {AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0}, 0},
+		/* the kernel answers, not the filter */
+		{"listen(bad fd)", __NR_listen, {999, 1}, EBADF},
+		{"sendto(bad fd, MSG_FASTOPEN)", __NR_sendto,
+		 {999, (unsigned long)&c, 1, MSG_FASTOPEN, 0, 0}, EBADF},
+	};
+	test_row("allow_network = 0, common rows");
+	run_live(false, common, COUNT_OF(common));
+	test_row("allow_network = 0");
+	run_live(false, off, COUNT_OF(off));
+	test_row("allow_network = 1, common rows");
+	run_live(true, common, COUNT_OF(common));
+	test_row("allow_network = 1");
+	run_live(true, on, COUNT_OF(on));
+}
+
+/* Child: optionally install the filter, then getpid through int 0x80 (the
+ * i386 ABI).  Exits 0 when the call returned. */
+static int int80_child(bool install)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (install) {
+			struct filter_options opt = {.allow_network = false};
+			if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+			    seccomp_install(&opt) < 0)
+				_exit(3);
+		}
+		long ret;
+		__asm__ volatile("int $0x80" : "=a"(ret) : "a"(20L) : "memory");
+		_exit(ret > 0 ? 0 : 4);
+	}
+	int status;
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return status;
+}
+
+static void live_other_abis_killed(void)
+{
+	int control = int80_child(false);
+	if (control < 0 || !WIFEXITED(control) || WEXITSTATUS(control) != 0) {
+		test_skip("int 0x80 does not work here (no IA32 emulation?)");
+	} else {
+		int st = int80_child(true);
+		CHECK(WIFSIGNALED(st));
+		if (WIFSIGNALED(st))
+			CHECK_INT(WTERMSIG(st), SIGSYS);
+	}
+
+	/* x32 numbers, whether or not the kernel has the x32 ABI. */
+	pid_t pid = fork();
+	REQUIRE(pid >= 0);
+	if (pid == 0) {
+		struct filter_options opt = {.allow_network = true};
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		    seccomp_install(&opt) < 0)
+			_exit(3);
+		syscall(X32_BIT | __NR_getpid);
+		_exit(0);
+	}
+	int status;
+	REQUIRE(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFSIGNALED(status));
+	if (WIFSIGNALED(status))
+		CHECK_INT(WTERMSIG(status), SIGSYS);
+}
+
+const struct test_case seccomp_tests[] = {
+	TEST_CASE(program_is_valid),
+	TEST_CASE(filter_table),
+	TEST_CASE(live_cross_check),
+	TEST_CASE(live_other_abis_killed),
+	TEST_END,
+};
