@@ -2,6 +2,7 @@
 # `make install PREFIX=... DESTDIR=...`.
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec/landstrip
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/landstrip
 VERSION := 0.1.0
@@ -18,7 +19,8 @@ WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
 HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection \
 	-fno-strict-overflow
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(HARDEN) -DLANDSTRIP_VERSION='"$(VERSION)"' $(CFLAGS)
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(HARDEN) -DLANDSTRIP_VERSION='"$(VERSION)"' \
+	-DLANDSTRIP_LIBEXECDIR='"$(LIBEXECDIR)"' $(CFLAGS)
 # relro/now: no writable GOT for an attacker to aim at.
 LDHARDEN := -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack
 
@@ -29,13 +31,17 @@ INIH_A ?= /usr/lib/x86_64-linux-gnu/libinih.a
 
 CONFIG_SRC := config/diag.c config/parse.c config/keys.c config/merge.c \
 	config/default_config.c config/paths.c config/lower.c
-SHIM_SRC := shim/alloc.c shim/main.c shim/caps.c shim/cli.c shim/context.c shim/program.c \
+SHIM_SRC := shim/alloc.c shim/main.c shim/caps.c shim/mediation.c \
+	supervisor/protocol.c shim/cli.c shim/context.c shim/program.c \
 	shim/landlock.c shim/seccomp.c shim/fds.c shim/report.c
-HEADERS := $(wildcard config/*.h shim/*.h)
+SUPERVISOR_SRC := supervisor/main.c supervisor/loop.c supervisor/mediate.c \
+	supervisor/notify.c supervisor/decide.c supervisor/report.c \
+	supervisor/protocol.c config/diag.c config/paths.c
+HEADERS := $(wildcard config/*.h shim/*.h supervisor/*.h)
 MANPAGES := shim/landstrip-exec.1 config/landstrip.ini.5
 
 .PHONY: all check unit lint-man integration bench install uninstall clean
-all: $(BUILD)/landstrip-exec
+all: $(BUILD)/landstrip-exec $(BUILD)/landstrip-supervisor
 
 $(MUSL_INC)/.stamp:
 	mkdir -p $(MUSL_INC)
@@ -46,16 +52,24 @@ $(MUSL_INC)/.stamp:
 	touch $@
 
 $(BUILD)/landstrip-exec: $(CONFIG_SRC) $(SHIM_SRC) $(HEADERS) $(MUSL_INC)/.stamp
-	$(SHIM_CC) $(ALL_CFLAGS) -Os -I$(MUSL_INC) -static $(LDHARDEN) -s \
+	$(SHIM_CC) $(ALL_CFLAGS) -Os -I$(MUSL_INC) -Iconfig -static $(LDHARDEN) -s \
 		-o $@ $(CONFIG_SRC) $(SHIM_SRC) $(INIH_A)
 	@size=$$(stat -c %s $@); test $$size -le 409600 || \
 		{ echo "landstrip-exec is $$size bytes, over the 400 KB budget"; exit 1; }
 
+# The supervisor is static too: per-tool mode starts one on every mediated
+# call, so its start-up is on the tool's critical path.
+$(BUILD)/landstrip-supervisor: $(SUPERVISOR_SRC) $(HEADERS) $(MUSL_INC)/.stamp
+	$(SHIM_CC) $(ALL_CFLAGS) -Os -I$(MUSL_INC) -Iconfig -static $(LDHARDEN) -s \
+		-o $@ $(SUPERVISOR_SRC) -lpthread
+
 # Test helpers and unit tests use the system compiler with sanitizers.
 TEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -Iconfig -Ishim
-$(BUILD)/unit-tests: tests/unit/*.c tests/unit/*.h $(CONFIG_SRC) $(HEADERS) shim/seccomp.c shim/program.c
-	$(CC) $(TEST_CFLAGS) -o $@ tests/unit/*.c $(CONFIG_SRC) shim/seccomp.c shim/program.c -linih
+$(BUILD)/unit-tests: tests/unit/*.c tests/unit/*.h $(CONFIG_SRC) $(HEADERS) shim/seccomp.c shim/program.c \
+		supervisor/protocol.c supervisor/protocol.h
+	$(CC) $(TEST_CFLAGS) -Isupervisor -o $@ tests/unit/*.c $(CONFIG_SRC) shim/seccomp.c shim/program.c \
+		supervisor/protocol.c -linih
 
 $(BUILD)/try: tests/helpers/try.c
 	$(CC) -std=gnu11 $(WARN) -O1 -g -o $@ $< -lpthread
@@ -94,3 +108,45 @@ uninstall:
 
 clean:
 	rm -rf $(BUILD)
+
+# Fuzzing the wire decoders (tests/fuzz/).  `make fuzz` runs libFuzzer
+# (clang) for FUZZ_SECONDS over the kept corpus; what it finds goes to
+# build/fuzz-corpus, not into the tree: fold it in with -merge=1 (see
+# tests/fuzz/README).  `make fuzz-replay` needs no libFuzzer: it reruns the
+# kept corpus under ASan/UBSan with the system compiler.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_CORPUS := tests/fuzz/corpus/protocol
+FUZZ_SRC := tests/fuzz/fuzz_protocol.c supervisor/protocol.c config/diag.c
+FUZZ_DEPS := $(FUZZ_SRC) tests/fuzz/fuzz.h supervisor/protocol.h config/diag.h
+
+.PHONY: fuzz fuzz-replay fuzz-seeds
+$(BUILD)/fuzz-protocol: $(FUZZ_DEPS)
+	@mkdir -p $(BUILD)
+	$(FUZZ_CC) -std=gnu11 -D_GNU_SOURCE $(WARN) -g -O1 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-Iconfig -Isupervisor -o $@ $(FUZZ_SRC)
+
+fuzz: $(BUILD)/fuzz-protocol
+	@mkdir -p $(BUILD)/fuzz-corpus
+	$(BUILD)/fuzz-protocol -max_total_time=$(FUZZ_SECONDS) \
+		-dict=tests/fuzz/protocol.dict -artifact_prefix=$(BUILD)/ \
+		$(BUILD)/fuzz-corpus $(FUZZ_CORPUS)
+
+$(BUILD)/fuzz-replay: tests/fuzz/replay.c $(FUZZ_DEPS)
+	@mkdir -p $(BUILD)
+	$(CC) $(TEST_CFLAGS) -fno-sanitize-recover=all -Isupervisor -o $@ \
+		tests/fuzz/replay.c $(FUZZ_SRC)
+
+fuzz-replay: $(BUILD)/fuzz-replay
+	$(BUILD)/fuzz-replay $(FUZZ_CORPUS)
+
+# Valid packets of each kind, from the encoders: the corpus's starting point.
+$(BUILD)/fuzz-seeds: tests/fuzz/seeds.c supervisor/protocol.c supervisor/protocol.h config/diag.c
+	@mkdir -p $(BUILD)
+	$(CC) $(TEST_CFLAGS) -Isupervisor -o $@ tests/fuzz/seeds.c \
+		supervisor/protocol.c config/diag.c
+
+fuzz-seeds: $(BUILD)/fuzz-seeds
+	@mkdir -p $(BUILD)/fuzz-seeds.d
+	$(BUILD)/fuzz-seeds $(BUILD)/fuzz-seeds.d

@@ -13,6 +13,7 @@
 #include "context.h"
 #include "fds.h"
 #include "landlock.h"
+#include "mediation.h"
 #include "program.h"
 #include "report.h"
 #include "seccomp.h"
@@ -30,31 +31,11 @@
 
 extern char **environ;
 
-/* Why this kernel and this build cannot enforce POLICY as written, or NULL.
- * Refusing beats running the tool with a rule silently dropped. */
+/* Why this kernel cannot enforce POLICY as written, or NULL.  Refusing
+ * beats running the tool with a rule silently dropped. */
 static const char *unenforceable(const struct policy *p, int abi,
 				 int abi_errno, char *buf, size_t len)
 {
-	const struct path_list *sockets = &p->lists[LIST_ALLOW_UNIX_SOCKETS];
-	const struct scalar *binding = &p->scalars[SCALAR_ALLOW_LOCAL_BINDING];
-	/* Landlock cannot decide by address; these need the supervisor,
-	 * which this build does not provide yet. */
-	if (binding->set && binding->value) {
-		format_error(buf, len,
-			     "allowLocalBinding = true (%s:%d) needs "
-			     "landstrip-supervisor, which this version does not "
-			     "provide; set it to false",
-			     binding->src.file, binding->src.line);
-		return buf;
-	}
-	if (sockets->len) {
-		format_error(buf, len,
-			     "allowUnixSockets (%s:%d) needs landstrip-supervisor, "
-			     "which this version does not provide; remove the key",
-			     sockets->items[0].src.file,
-			     sockets->items[0].src.line);
-		return buf;
-	}
 	const char *why;
 	int needed = landlock_abi_needed(policy_flag(p, SCALAR_ALLOW_NETWORK),
 					 &why);
@@ -78,7 +59,16 @@ static const char *unenforceable(const struct policy *p, int abi,
 	return NULL;
 }
 
-static void confine(struct landlock *ll, const struct lowered *l)
+/* How the socket calls are decided for this tool. */
+struct mediation_plan {
+	bool wanted;   /* the policy needs a supervisor */
+	bool nested;   /* inside a landstrip sandbox: no listener of our own */
+	struct mediation med;
+	struct handover handover;
+};
+
+static void confine(struct landlock *ll, const struct lowered *l,
+		    struct mediation_plan *plan)
 {
 	for (size_t i = 0; i < l->port_count; i++)
 		if (landlock_allow_connect(ll, l->connect_ports[i]) < 0)
@@ -98,7 +88,23 @@ static void confine(struct landlock *ll, const struct lowered *l)
 			    "wrapper directory listed twice in PATH?");
 		die_errno(EXIT_SETUP_ERROR, "cannot enforce the Landlock ruleset");
 	}
-	struct filter_options opt = {.allow_network = l->allow_network};
+	char err[1024];
+	bool mediated = plan->wanted && !plan->nested;
+	/* The listener's filter goes first: the static filter below refuses
+	 * any later listener, ours included. */
+	if (mediated && mediation_handover(&plan->med, &plan->handover, err,
+					   sizeof err) < 0)
+		die(EXIT_SETUP_ERROR, "%s", err);
+	bool no_network = !l->allow_network && !l->port_count &&
+			  !l->allow_local_binding && !l->unix_socket_count;
+	struct filter_options opt = {
+		.allow_network = l->allow_network,
+		.mediated = mediated,
+		/* Nested, an enclosing supervisor would perform these calls
+		 * unconfined: refuse here what this policy refuses. */
+		.deny_bind = plan->nested && !l->allow_local_binding,
+		.deny_connect = plan->nested && no_network,
+	};
 	if (seccomp_install(&opt) < 0)
 		die_errno(EXIT_SETUP_ERROR, "cannot install the seccomp filter");
 }
@@ -123,6 +129,41 @@ __attribute__((noreturn)) static void exec_tool(const char *program,
 	}
 	die_errno(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE,
 		  "cannot execute %s", program);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* [landstrip] report = stderr | none | FILE, with ~ expanded. */
+static const char *report_destination(const struct context *ctx,
+				      const struct config *cfg)
+{
+	const char *r = cfg->settings.report;
+	if (!r || strcmp(r, "stderr") == 0 || strcmp(r, "none") == 0)
+		return r;
+	char err[256];
+	char *path = path_expand(r, ctx->cwd, ctx->home, err, sizeof err);
+	if (!path)
+		die(EXIT_SETUP_ERROR, "%s:%d: %s", cfg->settings.report_src.file,
+		    cfg->settings.report_src.line, err);
+	return path;
+}
+
+static void start_mediation(struct mediation_plan *plan,
+			    const struct context *ctx, const struct config *cfg)
+{
+	char err[1024];
+	char *configured = NULL;
+	if (cfg->settings.supervisor)
+		configured = path_expand(cfg->settings.supervisor, ctx->cwd,
+					 ctx->home, err, sizeof err);
+	const char *path = mediation_find_supervisor(ctx->self_path, configured,
+						     err, sizeof err);
+	if (mediation_start(&plan->med, path, err, sizeof err) < 0)
+		die(EXIT_SETUP_ERROR, "%s", err);
 }
 
 static char *find_program(const struct cli *cli, const struct policy *p,
@@ -219,6 +260,20 @@ int main(int argc, char **argv)
 	if (problem)
 		die(EXIT_SETUP_ERROR, "%s", problem);
 
+	struct mediation_plan plan = {.wanted = mediation_needed(&policy)};
+	if (plan.wanted) {
+		/* Before confinement: the supervisor must start unconfined. */
+		plan.nested = mediation_nested();
+		if (!plan.nested)
+			start_mediation(&plan, &ctx, &cfg);
+		plan.handover = (struct handover){
+			.tool = cli.profile ? cli.profile
+					    : base_name(cli.command[0]),
+			.config = cfg.origin,
+			.report = report_destination(&ctx, &cfg),
+			.lowered = &lowered,
+		};
+	}
 	/* Before the walk opens its own fds: only inherited ones are looked at. */
 	if (fds_close_io_uring() < 0)
 		die_errno(EXIT_SETUP_ERROR, "cannot list /proc/self/fd");
@@ -228,7 +283,8 @@ int main(int argc, char **argv)
 		die_errno(EXIT_SETUP_ERROR, "cannot create a Landlock ruleset");
 	struct rule_sink sink = {landlock_add_path, &ll};
 	env.sink = &sink;
-	env.record = diag_debug_enabled;
+	/* The supervisor needs the write directories for unix binds. */
+	env.record = diag_debug_enabled || plan.wanted;
 	if (lower_policy(&policy, &env, &lowered, err, sizeof err) < 0)
 		die(EXIT_SETUP_ERROR, "%s", err);
 	if (diag_debug_enabled) {
@@ -236,6 +292,6 @@ int main(int argc, char **argv)
 		report_policy(stderr, &rep);
 	}
 
-	confine(&ll, &lowered);
+	confine(&ll, &lowered, &plan);
 	exec_tool(program, cli.command);
 }

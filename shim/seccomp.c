@@ -31,6 +31,9 @@
 #ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
 #define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
 #endif
+#ifndef SECCOMP_RET_USER_NOTIF
+#define SECCOMP_RET_USER_NOTIF 0x7fc00000U
+#endif
 #ifndef TIOCLINUX
 #define TIOCLINUX 0x541C
 #endif
@@ -48,7 +51,7 @@ enum label {
 	L_NEXT = -1, /* fall through */
 	L_ALLOW, L_KILL, L_EACCES, L_EPERM, L_EAFNOSUPPORT, L_ENOSYS,
 	L_SOCKET, L_SOCKETPAIR, L_IOCTL, L_SECCOMP, L_INET, L_INET_TYPE,
-	L_NETLINK, L_LOW, L_SEND_ARG2, L_SEND_ARG3, L_COUNT
+	L_NETLINK, L_LOW, L_SEND_ARG2, L_SEND_ARG3, L_UNIX, L_NOTIFY, L_COUNT
 };
 
 struct fixup {
@@ -153,9 +156,16 @@ static void dispatch(struct prog *p, const struct filter_options *opt)
 	}
 	jump(p, BPF_JEQ, __NR_socket, L_SOCKET, L_NEXT);
 	jump(p, BPF_JEQ, __NR_socketpair, L_SOCKETPAIR, L_NEXT);
+	/* Nested under a mediating sandbox, our own narrower rules can only
+	 * be said here: its supervisor would perform these unconfined. */
+	if (opt->deny_bind)
+		jump(p, BPF_JEQ, __NR_bind, L_EACCES, L_NEXT);
+	if (opt->deny_connect)
+		jump(p, BPF_JEQ, __NR_connect, L_EACCES, L_NEXT);
 	/* listen(2) on an unbound TCP socket binds 0.0.0.0 without passing
-	 * Landlock's bind check (THREATS.md #5). */
-	if (!opt->allow_network)
+	 * Landlock's bind check (THREATS.md #5); a supervisor checks it
+	 * instead when one mediates. */
+	if ((!opt->allow_network && !opt->mediated) || opt->deny_bind)
 		jump(p, BPF_JEQ, __NR_listen, L_EACCES, L_ALLOW);
 	place(p, L_ALLOW);
 	ret(p, SECCOMP_RET_ALLOW);
@@ -169,9 +179,20 @@ static void socket_rules(struct prog *p, const struct filter_options *opt)
 	jump(p, BPF_JEQ, AF_INET6, L_INET, L_NEXT);
 	/* Pathname unix sockets reach docker.sock and session buses, and
 	 * Landlock does not mediate connect(2) to them (THREATS.md #1): no
-	 * new unix socket without the supervisor. */
-	jump(p, BPF_JEQ, AF_UNIX, L_EACCES, L_NEXT);
+	 * new unix socket without the supervisor, and with it only stream
+	 * and seqpacket ones, whose connect(2) it decides.  A datagram
+	 * socket could sendto(2) any pathname socket unmediated. */
+	jump(p, BPF_JEQ, AF_UNIX, opt->mediated ? L_UNIX : L_EACCES, L_NEXT);
 	jump(p, BPF_JEQ, AF_NETLINK, L_NETLINK, L_EAFNOSUPPORT);
+
+	if (opt->mediated) {
+		place(p, L_UNIX);
+		load(p, ARG_LO(1));
+		emit(p, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K,
+						     SOCK_TYPE_MASK));
+		jump(p, BPF_JEQ, SOCK_STREAM, L_ALLOW, L_NEXT);
+		jump(p, BPF_JEQ, SOCK_SEQPACKET, L_ALLOW, L_EACCES);
+	}
 
 	/* Routing queries (getifaddrs, AI_ADDRCONFIG) reach no network. */
 	place(p, L_NETLINK);
@@ -281,4 +302,35 @@ int seccomp_install(const struct filter_options *opt)
 	}
 	struct sock_fprog prog = {.len = (unsigned short)n, .filter = f};
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
+int seccomp_build_notify_filter(struct sock_filter *f, size_t cap)
+{
+	/* Other ABIs are killed by the static filter; this one only routes
+	 * the three socket calls whose address or state must be checked. */
+	struct prog p = {.f = f, .cap = cap};
+	load(&p, offsetof(struct seccomp_data, arch));
+	jump(&p, BPF_JEQ, AUDIT_ARCH_X86_64, L_NEXT, L_ALLOW);
+	load(&p, offsetof(struct seccomp_data, nr));
+	jump(&p, BPF_JEQ, __NR_bind, L_NOTIFY, L_NEXT);
+	jump(&p, BPF_JEQ, __NR_connect, L_NOTIFY, L_NEXT);
+	jump(&p, BPF_JEQ, __NR_listen, L_NOTIFY, L_ALLOW);
+	place(&p, L_ALLOW);
+	ret(&p, SECCOMP_RET_ALLOW);
+	place(&p, L_NOTIFY);
+	ret(&p, SECCOMP_RET_USER_NOTIF);
+	return p.overflow || !all_placed(&p) ? -1 : (int)p.n;
+}
+
+int seccomp_install_listener(void)
+{
+	struct sock_filter f[16];
+	int n = seccomp_build_notify_filter(f, sizeof f / sizeof f[0]);
+	if (n < 0) {
+		errno = E2BIG;
+		return -1;
+	}
+	struct sock_fprog prog = {.len = (unsigned short)n, .filter = f};
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			    SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
 }

@@ -35,7 +35,7 @@ run_suite "as $(id -un)"
 if [ "$(id -u)" = 0 ]; then
 	copy=$(mktemp -d /tmp/landstrip-unpriv.XXXXXX)
 	mkdir -p "$copy/bin"
-	cp "$bin/landstrip-exec" "$bin/try" "$copy/bin/"
+	cp "$bin/landstrip-exec" "$bin/landstrip-supervisor" "$bin/try" "$copy/bin/"
 	cp -r "$here" "$copy/tests"
 	chmod -R a+rX "$copy"
 	result="$copy/result"

@@ -29,6 +29,7 @@
 #include <ifaddrs.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <linux/filter.h>
 #include <linux/io_uring.h>
 #include <linux/netlink.h>
@@ -699,6 +700,261 @@ static int cmd_abstract_connect(int argc, char **argv)
 	return connect_unix(argc, argv, true);
 }
 
+
+/* ---- mediated sockets (landstrip-supervisor) -------------------------- */
+
+/* bind HOST:0, listen, and connect to ourselves from a second socket: a
+ * server inside the sandbox reachable from inside. */
+static int cmd_serve_self(int argc, char **argv)
+{
+	(void)argc;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	if (!parse_addr(argv[0], "0", &ss, &len))
+		return EXIT_USAGE;
+	int srv = tcp_socket_for(&ss);
+	if (srv < 0)
+		return fail("socket");
+	if (bind(srv, (struct sockaddr *)&ss, len) < 0)
+		return fail("bind");
+	if (listen(srv, 4) < 0)
+		return fail("listen");
+	socklen_t got = sizeof ss;
+	if (getsockname(srv, (struct sockaddr *)&ss, &got) < 0)
+		return fail("getsockname");
+	int cli = tcp_socket_for(&ss);
+	if (cli < 0)
+		return fail("socket");
+	if (connect(cli, (struct sockaddr *)&ss, got) < 0)
+		return fail("connect");
+	int conn = accept(srv, NULL, NULL);
+	if (conn < 0)
+		return fail("accept");
+	return ok();
+}
+
+static int cmd_bind_reuseport(int argc, char **argv)
+{
+	(void)argc;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	if (!parse_addr(argv[0], argv[1], &ss, &len))
+		return EXIT_USAGE;
+	int fd = tcp_socket_for(&ss);
+	int one = 1;
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0)
+		return fail("socket");
+	return bind(fd, (struct sockaddr *)&ss, len) < 0 ? fail("bind") : ok();
+}
+
+/* AF_UNSPEC with INADDR_ANY on an AF_INET socket: the kernel binds
+ * 0.0.0.0 (a legacy compatibility rule). */
+static int cmd_bind_unspec(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in in = {.sin_family = AF_UNSPEC};
+	if (fd < 0)
+		return fail("socket");
+	return bind(fd, (struct sockaddr *)&in, sizeof in) < 0 ? fail("bind") : ok();
+}
+
+struct race {
+	volatile int stop;
+	void *target;
+	const void *a, *b;
+	size_t len;
+};
+
+static void *flipper(void *arg)
+{
+	struct race *r = arg;
+	while (!r->stop) {
+		memcpy(r->target, r->a, r->len);
+		memcpy(r->target, r->b, r->len);
+	}
+	return NULL;
+}
+
+/* A second thread keeps rewriting the sockaddr between a loopback and a
+ * wildcard address while bind(2) runs: the bound address must never be
+ * the wildcard (THREATS.md #4). */
+static int cmd_bind_race(int argc, char **argv)
+{
+	(void)argc;
+	long iters;
+	if (!parse_long(argv[0], 10, &iters) || iters < 1)
+		return usage_error("bad count '%s'", argv[0]);
+	struct sockaddr_in good = {.sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in bad = {.sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_ANY)};
+	static struct sockaddr_in shared;
+	struct race r = {0, &shared, &good, &bad, sizeof shared};
+	pthread_t t;
+	pthread_create(&t, NULL, flipper, &r);
+	long bound = 0;
+	for (long i = 0; i < iters; i++) {
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return fail("socket");
+		if (bind(fd, (struct sockaddr *)&shared, sizeof shared) == 0) {
+			struct sockaddr_in got;
+			socklen_t gl = sizeof got;
+			getsockname(fd, (struct sockaddr *)&got, &gl);
+			if (got.sin_addr.s_addr == htonl(INADDR_ANY)) {
+				r.stop = 1;
+				printf("ESCAPED: bound 0.0.0.0 on try %ld\n", i);
+				return 3;
+			}
+			bound++;
+		}
+		close(fd);
+	}
+	r.stop = 1;
+	pthread_join(t, NULL);
+	printf("ok %ld bound\n", bound);
+	return 0;
+}
+
+/* The same for connect(2): the port flips between an allowed one and a
+ * forbidden one; the peer must never be the forbidden port. */
+static int cmd_connect_race(int argc, char **argv)
+{
+	(void)argc;
+	long good_port, bad_port, iters;
+	if (!parse_long(argv[0], 10, &good_port) ||
+	    !parse_long(argv[1], 10, &bad_port) ||
+	    !parse_long(argv[2], 10, &iters))
+		return usage_error("bad numbers%s", "");
+	struct sockaddr_in good = {.sin_family = AF_INET,
+				   .sin_port = htons((uint16_t)good_port),
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in bad = good;
+	bad.sin_port = htons((uint16_t)bad_port);
+	static struct sockaddr_in shared;
+	struct race r = {0, &shared, &good, &bad, sizeof shared};
+	pthread_t t;
+	pthread_create(&t, NULL, flipper, &r);
+	long connected = 0;
+	for (long i = 0; i < iters; i++) {
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return fail("socket");
+		if (connect(fd, (struct sockaddr *)&shared, sizeof shared) == 0) {
+			struct sockaddr_in peer;
+			socklen_t pl = sizeof peer;
+			getpeername(fd, (struct sockaddr *)&peer, &pl);
+			if (peer.sin_port == bad.sin_port) {
+				r.stop = 1;
+				printf("ESCAPED: connected to port %ld on try %ld\n",
+				       bad_port, i);
+				return 3;
+			}
+			connected++;
+		}
+		close(fd);
+	}
+	r.stop = 1;
+	pthread_join(t, NULL);
+	printf("ok %ld connected\n", connected);
+	return 0;
+}
+
+static int unix_bind_to(const char *name, bool abstract, int *out)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	size_t len = strlen(name), off = abstract ? 1 : 0;
+	if (len + off >= sizeof sun.sun_path)
+		return usage_error("name too long: '%s'", name);
+	memcpy(sun.sun_path + off, name, len);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return fail("socket");
+	socklen_t alen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+				     off + len + (abstract ? 0 : 1));
+	if (bind(fd, (struct sockaddr *)&sun, alen) < 0)
+		return fail("bind");
+	if (listen(fd, 4) < 0)
+		return fail("listen");
+	*out = fd;
+	return 0;
+}
+
+static int cmd_unix_bind(int argc, char **argv)
+{
+	(void)argc;
+	int fd;
+	int rc = unix_bind_to(argv[0], false, &fd);
+	return rc ? rc : ok();
+}
+
+static int cmd_abstract_bind(int argc, char **argv)
+{
+	(void)argc;
+	int fd;
+	int rc = unix_bind_to(argv[0], true, &fd);
+	return rc ? rc : ok();
+}
+
+/* Bind and listen on a unix name, then connect to it: a socket created
+ * inside the sandbox is reachable from inside. */
+static int unix_serve_self(const char *name, bool abstract)
+{
+	int srv;
+	int rc = unix_bind_to(name, abstract, &srv);
+	if (rc)
+		return rc;
+	char *args[] = {(char *)name};
+	return connect_unix(1, args, abstract);
+}
+
+static int cmd_unix_serve_self(int argc, char **argv)
+{
+	(void)argc;
+	return unix_serve_self(argv[0], false);
+}
+
+static int cmd_abstract_serve_self(int argc, char **argv)
+{
+	(void)argc;
+	return unix_serve_self(argv[0], true);
+}
+
+/* Run another subcommand SECONDS later, in a detached child: the tool has
+ * exited by then, the daemon still holds the filter. */
+static int run_command(int argc, char **argv);
+
+static int cmd_background(int argc, char **argv)
+{
+	long seconds;
+	if (!parse_long(argv[0], 10, &seconds) || seconds < 0)
+		return usage_error("bad seconds '%s'", argv[0]);
+	pid_t pid = fork();
+	if (pid < 0)
+		return fail("fork");
+	if (pid > 0)
+		return ok();
+	setsid();
+	int out = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (out < 0)
+		_exit(1);
+	dup2(out, STDOUT_FILENO);
+	dup2(out, STDERR_FILENO);
+	sleep((unsigned)seconds);
+	_exit(run_command(argc - 2, argv + 2));
+}
+
+static int cmd_later(int argc, char **argv)
+{
+	long seconds;
+	if (!parse_long(argv[0], 10, &seconds) || seconds < 0)
+		return usage_error("bad seconds '%s'", argv[0]);
+	sleep((unsigned)seconds);
+	return run_command(argc - 1, argv + 1);
+}
+
 /* ---- terminals ------------------------------------------------------- */
 
 static int cmd_tiocsti(int argc, char **argv)
@@ -1109,6 +1365,18 @@ static const struct command commands[] = {
 	{"netlink-route", 0, 0, cmd_netlink_route, ""},
 	{"unix-connect", 1, 2, cmd_unix_connect, "PATH [FD]"},
 	{"abstract-connect", 1, 2, cmd_abstract_connect, "NAME [FD]"},
+	/* mediated sockets */
+	{"serve-self", 1, 1, cmd_serve_self, "HOST"},
+	{"bind-reuseport", 2, 2, cmd_bind_reuseport, "HOST PORT"},
+	{"bind-unspec", 0, 0, cmd_bind_unspec, ""},
+	{"bind-race", 1, 1, cmd_bind_race, "ITERATIONS"},
+	{"connect-race", 3, 3, cmd_connect_race, "GOODPORT BADPORT ITERATIONS"},
+	{"unix-bind", 1, 1, cmd_unix_bind, "PATH"},
+	{"abstract-bind", 1, 1, cmd_abstract_bind, "NAME"},
+	{"unix-serve-self", 1, 1, cmd_unix_serve_self, "PATH"},
+	{"abstract-serve-self", 1, 1, cmd_abstract_serve_self, "NAME"},
+	{"background", 3, -1, cmd_background, "SECONDS OUTFILE SUBCOMMAND [ARG]..."},
+	{"later", 2, -1, cmd_later, "SECONDS SUBCOMMAND [ARG]..."},
 	/* terminals */
 	{"tiocsti", 0, 0, cmd_tiocsti, ""},
 	{"tiocsti-fd", 1, 1, cmd_tiocsti_fd, "FD"},
@@ -1141,23 +1409,30 @@ static int usage(void)
 	return EXIT_USAGE;
 }
 
+static int run_command(int argc, char **argv)
+{
+	if (argc < 1)
+		return usage();
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		const struct command *c = &commands[i];
+		if (strcmp(c->name, argv[0]) != 0)
+			continue;
+		int n = argc - 1;
+		if (n < c->min_args || (c->max_args >= 0 && n > c->max_args)) {
+			fprintf(stderr, "usage: try %s %s\n", c->name, c->args);
+			return EXIT_USAGE;
+		}
+		return c->run(n, argv + 1);
+	}
+	fprintf(stderr, "try: unknown subcommand '%s'\n", argv[0]);
+	return usage();
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
 		return usage();
 	/* stdout may be a pipe read after we die: never lose a line. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-		const struct command *c = &commands[i];
-		if (strcmp(c->name, argv[1]) != 0)
-			continue;
-		int n = argc - 2;
-		if (n < c->min_args || (c->max_args >= 0 && n > c->max_args)) {
-			fprintf(stderr, "usage: try %s %s\n", c->name, c->args);
-			return EXIT_USAGE;
-		}
-		return c->run(n, argv + 2);
-	}
-	fprintf(stderr, "try: unknown subcommand '%s'\n", argv[1]);
-	return usage();
+	return run_command(argc - 1, argv + 1);
 }

@@ -1,0 +1,255 @@
+#include "mediation.h"
+#include "../config/diag.h"
+#include "../config/paths.h"
+#include "../supervisor/protocol.h"
+#include "seccomp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef LANDSTRIP_LIBEXECDIR
+#define LANDSTRIP_LIBEXECDIR "/usr/local/libexec/landstrip"
+#endif
+#define ACK_TIMEOUT_MS 5000
+
+extern char **environ;
+
+bool mediation_needed(const struct policy *p)
+{
+	bool network = policy_flag(p, SCALAR_ALLOW_NETWORK);
+	bool ports = p->scalars[SCALAR_HTTP_PROXY_PORT].set ||
+		     p->scalars[SCALAR_SOCKS_PROXY_PORT].set;
+	return policy_flag(p, SCALAR_ALLOW_LOCAL_BINDING) ||
+	       p->lists[LIST_ALLOW_UNIX_SOCKETS].len || (ports && !network);
+}
+
+bool mediation_nested(void)
+{
+	/* With a NULL program the kernel would answer EFAULT and change
+	 * nothing; an enclosing landstrip filter answers EPERM first. */
+	long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			  SECCOMP_FILTER_FLAG_NEW_LISTENER, NULL);
+	return rc < 0 && errno == EPERM;
+}
+
+static bool executable(const char *path)
+{
+	return path && access(path, X_OK) == 0;
+}
+
+const char *mediation_find_supervisor(const char *self_path,
+				      const char *configured, char *err,
+				      size_t errlen)
+{
+	static char beside[4096];
+	const char *fixed = LANDSTRIP_LIBEXECDIR "/landstrip-supervisor";
+	if (executable(fixed))
+		return fixed;
+	const char *slash = strrchr(self_path, '/');
+	snprintf(beside, sizeof beside, "%.*s/landstrip-supervisor",
+		 (int)(slash ? slash - self_path : 0), self_path);
+	if (executable(beside))
+		return beside;
+	if (executable(configured))
+		return configured;
+	format_error(err, errlen,
+		     "this policy needs landstrip-supervisor, which is not "
+		     "installed (looked for %s, %s%s%s); install it or set "
+		     "'supervisor =' in [landstrip]",
+		     fixed, beside, configured ? ", " : "",
+		     configured ? configured : "");
+	return NULL;
+}
+
+/* LANDSTRIP_SUPERVISOR_FD, if it names a live seqpacket socket. */
+static int session_socket(void)
+{
+	const char *v = getenv("LANDSTRIP_SUPERVISOR_FD");
+	if (!v || !*v)
+		return -1;
+	char *end;
+	long fd = strtol(v, &end, 10);
+	int type = 0;
+	socklen_t len = sizeof type;
+	if (*end || fd < 0 || fd > 1 << 20 ||
+	    getsockopt((int)fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ||
+	    type != SOCK_SEQPACKET)
+		return -1;
+	return (int)fd;
+}
+
+/* The supervisor's process: a grandchild, in its own session, with only
+ * the channel (as fd 3) and stderr. */
+static void become_supervisor(const char *path, int channel)
+{
+	if (setsid() < 0 || dup2(channel, 3) < 0)
+		_exit(127);
+	syscall(SYS_close_range, 4, ~0U, 0);
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+	}
+	char *argv[] = {(char *)"landstrip-supervisor", (char *)"--serve",
+			(char *)"3", NULL};
+	char *envp[] = {NULL};
+	execve(path, argv, envp);
+	_exit(127);
+}
+
+static int spawn_supervisor(const char *path, int channel, char *err,
+			    size_t errlen)
+{
+	pid_t child = fork();
+	if (child < 0) {
+		format_error(err, errlen, "cannot start the supervisor: %s",
+			     strerror(errno));
+		return -1;
+	}
+	if (child == 0) {
+		/* Double fork: the supervisor is never the tool's child, so
+		 * the tool neither sees nor reaps it. */
+		pid_t grandchild = fork();
+		if (grandchild == 0)
+			become_supervisor(path, channel);
+		_exit(grandchild < 0 ? 1 : 0);
+	}
+	int status;
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		format_error(err, errlen, "cannot start the supervisor %s", path);
+		return -1;
+	}
+	return 0;
+}
+
+int mediation_start(struct mediation *m, const char *supervisor_path,
+		    char *err, size_t errlen)
+{
+	memset(m, 0, sizeof *m);
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		format_error(err, errlen, "socketpair: %s", strerror(errno));
+		return -1;
+	}
+	int session = session_socket();
+	int rc;
+	if (session >= 0 &&
+	    wire_send(session, WIRE_CONNECT, NULL, 0, &sv[1], 1) == 0) {
+		m->session = true;
+		rc = 0;
+	} else {
+		/* No session (or a dead one): a supervisor of our own. */
+		rc = supervisor_path
+			     ? spawn_supervisor(supervisor_path, sv[1], err, errlen)
+			     : (format_error(err, errlen,
+					     "no supervisor to mediate this "
+					     "policy"),
+				-1);
+	}
+	close(sv[1]);
+	if (rc < 0) {
+		close(sv[0]);
+		return -1;
+	}
+	m->channel = sv[0];
+	return 0;
+}
+
+static void add_paths(char ***list, size_t *count, const char *path)
+{
+	*list = xrealloc(*list, (*count + 1) * sizeof **list);
+	(*list)[(*count)++] = (char *)path;
+}
+
+/* The policy the supervisor needs: flags, ports, unix sockets, and the
+ * directories Landlock lets the tool create files in (for unix binds). */
+static void wire_policy_of(const struct handover *h, struct wire_policy *w)
+{
+	const struct lowered *l = h->lowered;
+	memset(w, 0, sizeof *w);
+	w->tool = (char *)h->tool;
+	w->pid = (uint32_t)getpid();
+	w->flags = (l->allow_local_binding ? WIRE_FLAG_LOCAL_BINDING : 0) |
+		   (l->allow_network ? WIRE_FLAG_NETWORK : 0);
+	for (size_t i = 0; i < l->port_count && i < WIRE_MAX_PORTS; i++)
+		w->ports[w->port_count++] = (uint16_t)l->connect_ports[i];
+	for (size_t i = 0; i < l->unix_socket_count; i++)
+		add_paths(&w->unix_sockets, &w->unix_socket_count,
+			  l->unix_sockets[i]);
+	for (size_t i = 0; i < l->rule_count; i++)
+		if (l->rules[i].grant & GRANT_WRITE && l->rules[i].is_dir)
+			add_paths(&w->write_dirs, &w->write_dir_count,
+				  l->rules[i].path);
+	w->config = (char *)h->config;
+	w->report = (char *)h->report;
+}
+
+static int await_ack(int channel, char *err, size_t errlen)
+{
+	static unsigned char buf[WIRE_HEADER_SIZE + WIRE_MAX_PAYLOAD];
+	struct wire_header hdr;
+	int fds[WIRE_MAX_FDS];
+	size_t nfds = 0;
+	char why[256];
+	if (wire_recv(channel, buf, sizeof buf, &hdr, fds, 0, &nfds,
+		      ACK_TIMEOUT_MS, why, sizeof why) < 0) {
+		format_error(err, errlen, "the supervisor did not answer: %s", why);
+		return -1;
+	}
+	if (hdr.type == WIRE_ACK)
+		return 0;
+	int code = 0;
+	char message[WIRE_MAX_MESSAGE + 1] = "";
+	if (hdr.type == WIRE_ERROR &&
+	    wire_decode_error(buf + WIRE_HEADER_SIZE, hdr.length, &code, message,
+			      sizeof message, why, sizeof why) == 0)
+		format_error(err, errlen, "the supervisor refused: %s", message);
+	else
+		format_error(err, errlen, "the supervisor answered nonsense");
+	return -1;
+}
+
+int mediation_handover(struct mediation *m, const struct handover *h,
+		       char *err, size_t errlen)
+{
+	int listener = seccomp_install_listener();
+	if (listener < 0) {
+		format_error(err, errlen,
+			     "cannot install the seccomp listener: %s",
+			     strerror(errno));
+		return -1;
+	}
+	struct wire_policy w;
+	wire_policy_of(h, &w);
+	static unsigned char payload[WIRE_MAX_PAYLOAD];
+	int n = wire_encode_register(&w, payload, sizeof payload);
+	free(w.unix_sockets);
+	free(w.write_dirs);
+	int fds[2] = {listener, STDERR_FILENO};
+	int rc = -1;
+	if (n < 0)
+		format_error(err, errlen,
+			     "the policy is too large to hand to the supervisor");
+	else if (wire_send(m->channel, WIRE_REGISTER, payload, (size_t)n, fds,
+			   2) < 0)
+		format_error(err, errlen, "cannot reach the supervisor: %s",
+			     strerror(errno));
+	else
+		rc = await_ack(m->channel, err, errlen);
+	/* Nothing of ours reaches the tool: the listener lives on in the
+	 * supervisor only. */
+	close(listener);
+	close(m->channel);
+	m->channel = -1;
+	return rc;
+}

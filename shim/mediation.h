@@ -1,0 +1,57 @@
+/* Handing a sandbox to landstrip-supervisor.
+ *
+ * Before confinement: reach the session supervisor (LANDSTRIP_SUPERVISOR_FD)
+ * or start a per-tool one, double-forked so that it is never the tool's
+ * child.  After Landlock: install the notify filter with a new listener,
+ * send it with the policy, and wait for the acknowledgement.  No ack, no
+ * exec. */
+#ifndef LANDSTRIP_MEDIATION_H
+#define LANDSTRIP_MEDIATION_H
+
+#include "../config/config.h"
+#include "../config/lower.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct mediation {
+	int channel;      /* our end of the private socketpair */
+	bool session;     /* the session supervisor, not one of our own */
+	const char *supervisor_path;
+};
+
+/* Does POLICY need decisions Landlock cannot make?  Loopback-only binds,
+ * unix socket connections, and proxy ports (which Landlock would allow on
+ * any host: the supervisor keeps them to loopback). */
+bool mediation_needed(const struct policy *policy);
+
+/* Inside a landstrip sandbox already (our own static filter refuses new
+ * listeners): a nested shim cannot mediate and narrows statically. */
+bool mediation_nested(void);
+
+/* Find the supervisor binary: the libexec path fixed at build time, then
+ * next to the shim, then `supervisor =`.  NULL with ERR listing where it
+ * looked. */
+const char *mediation_find_supervisor(const char *self_path,
+				      const char *configured, char *err,
+				      size_t errlen);
+
+/* Reach or start the supervisor.  0, or -1 with ERR. */
+int mediation_start(struct mediation *m, const char *supervisor_path,
+		    char *err, size_t errlen);
+
+struct handover {
+	const char *tool;
+	const char *config;       /* origin, for hints */
+	const char *report;       /* [landstrip] report =, or NULL */
+	const struct lowered *lowered;
+};
+
+/* After Landlock and before the static filter: install the listener, send
+ * it with the policy and the tool's stderr, wait for the ack.  0, or -1
+ * with ERR (the supervisor's own message when it refused). */
+int mediation_handover(struct mediation *m, const struct handover *h,
+		       char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,259 @@
+/* The supervisor's event loop: one poll over every listener (each a
+ * sandbox with its own policy), the registration channels, and in session
+ * mode the shared session socket and the agent's pidfd.
+ *
+ * Lifetime: a sandbox ends when its listener reports POLLHUP, which the
+ * kernel signals once every process holding the filter is gone, not when
+ * the first child exits: background daemons keep their mediation
+ * (THREATS.md #3).  The supervisor exits when no sandbox is left and no
+ * registration can arrive any more. */
+#include "loop.h"
+#include "notify.h"
+#include "../config/diag.h"
+#include "../config/paths.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+#define REGISTER_TIMEOUT_MS 5000
+
+static void reply_error(int channel, int err, const char *message)
+{
+	unsigned char buf[WIRE_MAX_MESSAGE + 8];
+	int n = wire_encode_error(err, message, buf, sizeof buf);
+	if (n >= 0)
+		wire_send(channel, WIRE_ERROR, buf, (size_t)n, NULL, 0);
+}
+
+/* Is the peer at the other end of CHANNEL one of us (same uid)? */
+static bool peer_is_ours(int channel)
+{
+	struct ucred cred;
+	socklen_t len = sizeof cred;
+	return getsockopt(channel, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
+	       cred.uid == getuid();
+}
+
+/* Can we actually take fds from, and read, the registering tool?  Yama or
+ * another LSM may say no; better to refuse now, with the reason, than to
+ * deny every call later. */
+static const char *reach_problem(pid_t pid)
+{
+	int pidfd = target_pidfd(pid);
+	if (pidfd < 0)
+		return "cannot open a pidfd for the tool";
+	int fd = target_take_fd(pidfd, STDERR_FILENO);
+	int err = errno;
+	close(pidfd);
+	if (fd >= 0 || err == EBADF) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	const char *yama = yama_blocks(yama_ptrace_scope(), false);
+	return yama ? yama
+		    : "cannot take the tool's file descriptors (pidfd_getfd "
+		      "is refused: a ptrace restriction?)";
+}
+
+static void policy_from_wire(struct mediation_policy *pol,
+			     const struct wire_policy *w)
+{
+	memset(pol, 0, sizeof *pol);
+	pol->allow_local_binding = w->flags & WIRE_FLAG_LOCAL_BINDING;
+	pol->allow_network = w->flags & WIRE_FLAG_NETWORK;
+	for (size_t i = 0; i < w->port_count; i++)
+		pol->ports[pol->port_count++] = w->ports[i];
+	pol->unix_sockets = xcalloc(w->unix_socket_count, sizeof(char *));
+	for (size_t i = 0; i < w->unix_socket_count; i++)
+		pol->unix_sockets[pol->unix_socket_count++] =
+			xstrdup(w->unix_sockets[i]);
+	pol->write_dirs = xcalloc(w->write_dir_count, sizeof(char *));
+	for (size_t i = 0; i < w->write_dir_count; i++)
+		pol->write_dirs[pol->write_dir_count++] =
+			xstrdup(w->write_dirs[i]);
+}
+
+static int open_report(const struct wire_policy *w, int tool_stderr)
+{
+	if (w->report && strcmp(w->report, "none") == 0) {
+		close(tool_stderr);
+		return -1;
+	}
+	if (w->report && strcmp(w->report, "stderr") != 0) {
+		close(tool_stderr);
+		return open(w->report,
+			    O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
+			    0600);
+	}
+	return tool_stderr;
+}
+
+/* Read one REGISTER from CHANNEL, check it, and answer ACK or ERROR. */
+static void take_registration(struct supervisor *sup, int channel)
+{
+	unsigned char buf[WIRE_HEADER_SIZE + WIRE_MAX_PAYLOAD];
+	struct wire_header hdr;
+	int fds[WIRE_MAX_FDS];
+	size_t nfds = 0;
+	char err[256];
+	if (!peer_is_ours(channel))
+		return reply_error(channel, EPERM, "peer is not my user");
+	if (wire_recv(channel, buf, sizeof buf, &hdr, fds, WIRE_MAX_FDS, &nfds,
+		      REGISTER_TIMEOUT_MS, err, sizeof err) < 0)
+		return reply_error(channel, EPROTO, err);
+	struct wire_policy w;
+	const char *problem = NULL;
+	if (hdr.type != WIRE_REGISTER)
+		problem = "expected REGISTER";
+	else if (nfds != 2)
+		problem = "REGISTER needs the listener and the tool's stderr";
+	else if (!notify_is_listener(fds[0]))
+		problem = "the first fd is not a seccomp listener";
+	else if (wire_decode_register(buf + WIRE_HEADER_SIZE, hdr.length, &w,
+				      err, sizeof err) < 0)
+		problem = err;
+	if (problem) {
+		for (size_t i = 0; i < nfds; i++)
+			close(fds[i]);
+		return reply_error(channel, EPROTO, problem);
+	}
+	const char *unreachable = reach_problem((pid_t)w.pid);
+	if (unreachable || sup->sandbox_count == SUPERVISOR_MAX_SANDBOXES) {
+		close(fds[0]);
+		close(fds[1]);
+		wire_policy_free(&w);
+		return reply_error(channel, unreachable ? EPERM : EMFILE,
+				   unreachable ? unreachable
+					       : "too many sandboxes");
+	}
+	struct sandbox *sb = &sup->sandboxes[sup->sandbox_count++];
+	memset(sb, 0, sizeof *sb);
+	sb->listener = fds[0];
+	sb->tool = xstrdup(w.tool);
+	sb->pid = (pid_t)w.pid;
+	sb->config = w.config ? xstrdup(w.config) : NULL;
+	policy_from_wire(&sb->policy, &w);
+	reporter_init(&sb->reporter, open_report(&w, fds[1]));
+	notify_prefer_sync_wakeup(sb->listener);
+	wire_policy_free(&w);
+	wire_send(channel, WIRE_ACK, NULL, 0, NULL, 0);
+}
+
+/* Session mode: a shim sends CONNECT with its private channel. */
+static void take_connect(struct supervisor *sup)
+{
+	unsigned char buf[WIRE_HEADER_SIZE + 64];
+	struct wire_header hdr;
+	int fds[WIRE_MAX_FDS];
+	size_t nfds = 0;
+	char err[256];
+	if (wire_recv(sup->session_fd, buf, sizeof buf, &hdr, fds, 1, &nfds, 0,
+		      err, sizeof err) < 0) {
+		if (errno == ECONNRESET) {
+			close(sup->session_fd);
+			sup->session_fd = -1;
+		}
+		return;
+	}
+	if (hdr.type != WIRE_CONNECT || nfds != 1) {
+		for (size_t i = 0; i < nfds; i++)
+			close(fds[i]);
+		return;
+	}
+	/* Served at once: the shim is blocked waiting for the ACK. */
+	take_registration(sup, fds[0]);
+	close(fds[0]);
+}
+
+static void drop_sandbox(struct supervisor *sup, size_t i)
+{
+	sandbox_free(&sup->sandboxes[i]);
+	sup->sandboxes[i] = sup->sandboxes[--sup->sandbox_count];
+}
+
+static bool finished(const struct supervisor *sup)
+{
+	if (sup->sandbox_count)
+		return false;
+	if (sup->session)
+		return sup->agent_pidfd < 0;
+	return sup->channel < 0;
+}
+
+static void reap_agent(struct supervisor *sup)
+{
+	siginfo_t info;
+	memset(&info, 0, sizeof info);
+	if (waitid(P_PIDFD, (id_t)sup->agent_pidfd, &info, WEXITED | WNOHANG) < 0 ||
+	    info.si_pid == 0)
+		return;
+	sup->exit_status = info.si_code == CLD_EXITED ? info.si_status
+						      : 128 + info.si_status;
+	close(sup->agent_pidfd);
+	sup->agent_pidfd = -1;
+}
+
+int supervisor_run(struct supervisor *sup)
+{
+	struct pollfd pfds[SUPERVISOR_MAX_SANDBOXES + 3];
+	while (!finished(sup)) {
+		size_t n = 0;
+		for (size_t i = 0; i < sup->sandbox_count; i++)
+			pfds[n++] = (struct pollfd){sup->sandboxes[i].listener,
+						    POLLIN, 0};
+		size_t extra = n;
+		if (sup->channel >= 0)
+			pfds[n++] = (struct pollfd){sup->channel, POLLIN, 0};
+		if (sup->session_fd >= 0)
+			pfds[n++] = (struct pollfd){sup->session_fd, POLLIN, 0};
+		if (sup->agent_pidfd >= 0)
+			pfds[n++] = (struct pollfd){sup->agent_pidfd, POLLIN, 0};
+		if (poll(pfds, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die_errno(EXIT_SETUP_ERROR, "supervisor: poll");
+		}
+		for (size_t i = extra; i < n; i++) {
+			if (!pfds[i].revents)
+				continue;
+			if (pfds[i].fd == sup->channel) {
+				/* Per-tool mode: one registration, then the
+				 * shim closes its end when it execs. */
+				if (pfds[i].revents & POLLIN)
+					take_registration(sup, sup->channel);
+				close(sup->channel);
+				sup->channel = -1;
+			} else if (pfds[i].fd == sup->session_fd) {
+				if (pfds[i].revents & (POLLHUP | POLLERR) &&
+				    !(pfds[i].revents & POLLIN)) {
+					close(sup->session_fd);
+					sup->session_fd = -1;
+				} else {
+					take_connect(sup);
+				}
+			} else if (pfds[i].fd == sup->agent_pidfd) {
+				reap_agent(sup);
+			}
+		}
+		/* Listeners last, from the end, so that dropping one does not
+		 * move an entry not yet looked at. */
+		for (size_t i = extra; i-- > 0;) {
+			if (pfds[i].revents & POLLIN)
+				mediate_one(&sup->sandboxes[i]);
+			else if (pfds[i].revents & (POLLHUP | POLLERR | POLLNVAL))
+				drop_sandbox(sup, i);
+		}
+	}
+	return sup->exit_status;
+}

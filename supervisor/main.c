@@ -1,0 +1,120 @@
+/* landstrip-supervisor: decides the socket calls a sandbox traps.
+ *
+ *   landstrip-supervisor [--] COMMAND [ARG]...   session mode
+ *   landstrip-supervisor --serve FD              per-tool mode (started by
+ *                                                landstrip-exec)
+ *
+ * Session mode runs COMMAND (the agent) with LANDSTRIP_SUPERVISOR_FD naming
+ * an inherited socket; every landstrip-exec below hands its listener to this
+ * process instead of starting its own.  See landstrip-supervisor(8). */
+#include "loop.h"
+#include "../config/diag.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef LANDSTRIP_VERSION
+#define LANDSTRIP_VERSION "0.1.0"
+#endif
+
+static const char usage[] =
+	"usage: landstrip-supervisor [--] COMMAND [ARG]...\n"
+	"       landstrip-supervisor --version | --help\n"
+	"\n"
+	"Runs COMMAND (an agent) so that every landstrip-exec it starts hands\n"
+	"its sandbox to this supervisor, which decides loopback binds and unix\n"
+	"socket connections.  Exits with COMMAND's status once COMMAND and every\n"
+	"sandbox it started are gone.  See landstrip-supervisor(8).\n";
+
+static struct supervisor sup; /* large: static, not on the stack */
+
+static int parse_fd(const char *s)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end || v < 0 || v > 1 << 20)
+		return -1;
+	return (int)v;
+}
+
+static bool is_seqpacket(int fd)
+{
+	int type = 0;
+	socklen_t len = sizeof type;
+	return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
+	       type == SOCK_SEQPACKET;
+}
+
+static int serve(const char *fd_arg)
+{
+	int fd = parse_fd(fd_arg);
+	if (fd < 0 || !is_seqpacket(fd))
+		die(EXIT_USAGE, "supervisor: --serve needs the fd of a seqpacket "
+				"socket, got '%s'", fd_arg);
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	sup.channel = fd;
+	sup.session_fd = -1;
+	sup.agent_pidfd = -1;
+	return supervisor_run(&sup);
+}
+
+static int session(char **command)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		die_errno(EXIT_SETUP_ERROR, "supervisor: socketpair");
+	pid_t pid = fork();
+	if (pid < 0)
+		die_errno(EXIT_SETUP_ERROR, "supervisor: fork");
+	if (pid == 0) {
+		char value[16];
+		snprintf(value, sizeof value, "%d", sv[1]);
+		if (fcntl(sv[1], F_SETFD, 0) < 0 ||
+		    setenv("LANDSTRIP_SUPERVISOR_FD", value, 1) < 0)
+			die_errno(EXIT_SETUP_ERROR, "supervisor: preparing %s",
+				  command[0]);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		execvp(command[0], command);
+		die_errno(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE,
+			  "supervisor: cannot execute %s", command[0]);
+	}
+	close(sv[1]);
+	sup.session = true;
+	sup.channel = -1;
+	sup.session_fd = sv[0];
+	sup.agent_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (sup.agent_pidfd < 0)
+		die_errno(EXIT_SETUP_ERROR, "supervisor: pidfd_open");
+	return supervisor_run(&sup);
+}
+
+int main(int argc, char **argv)
+{
+	/* A terminal's ^C is for the agent; the supervisor must outlive it
+	 * until every sandbox is gone, or their calls would fail. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	if (argc >= 2 && strcmp(argv[1], "--version") == 0)
+		return printf("landstrip-supervisor %s\n", LANDSTRIP_VERSION) < 0;
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
+			  strcmp(argv[1], "-h") == 0))
+		return fputs(usage, stdout) == EOF;
+	if (argc == 3 && strcmp(argv[1], "--serve") == 0)
+		return serve(argv[2]);
+	int first = argc >= 2 && strcmp(argv[1], "--") == 0 ? 2 : 1;
+	if (first >= argc)
+		die(EXIT_USAGE, "no COMMAND given\n%s", usage);
+	if (argv[first][0] == '-' && first == 1)
+		die(EXIT_USAGE, "unknown option '%s'\n%s", argv[first], usage);
+	return session(argv + first);
+}

@@ -1,0 +1,378 @@
+/* One trapped bind, connect or listen: take the target's socket, copy its
+ * address once, decide on the copy (decide.c), and perform the call on our
+ * own copy of the socket.  The target's memory is never read again after
+ * the decision and the answer is never CONTINUE (THREATS.md #4).
+ *
+ * Nothing here may stop the supervisor: every failure becomes an errno for
+ * the target, and "cannot verify" is EACCES (THREATS.md #11). */
+#include "sandbox.h"
+#include "notify.h"
+#include "../config/diag.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define MAX_CONNECT_WORKERS 256
+
+static atomic_int connect_workers;
+
+/* The supervisor's own working directory, to come back to after a unix
+ * bind made relative to a pinned directory. */
+static int home_dir_fd = -1;
+
+struct call {
+	struct sandbox *sb;
+	struct seccomp_notif *req;
+	int pidfd;
+	int sock;
+	struct sock_info si;
+};
+
+static void deny(struct call *c, const struct decision *d)
+{
+	if (d->hint)
+		reporter_refusal(&c->sb->reporter, c->sb->tool,
+				 (int)c->req->pid, d->what, d->hint,
+				 c->sb->config);
+	notify_answer(c->sb->listener, c->req->id, 0, d->error);
+}
+
+static int sockopt_int(int fd, int name, int *out)
+{
+	socklen_t len = sizeof *out;
+	return getsockopt(fd, SOL_SOCKET, name, out, &len);
+}
+
+/* pidfd_getfd the socket the call names, and learn what it is from our copy:
+ * never from the address the target passed (THREATS.md #10). */
+static int take_socket(struct call *c)
+{
+	c->pidfd = target_pidfd((pid_t)c->req->pid);
+	if (c->pidfd < 0)
+		return errno == ESRCH ? -ESRCH : -EACCES;
+	int fd = (int)(uint32_t)c->req->data.args[0];
+	c->sock = target_take_fd(c->pidfd, fd);
+	if (c->sock < 0)
+		return errno == EBADF ? -EBADF : -EACCES;
+	if (!notify_still_valid(c->sb->listener, c->req->id))
+		return -ESRCH; /* died, or the pid is someone else's now */
+	int reuse = 0;
+	if (sockopt_int(c->sock, SO_DOMAIN, &c->si.domain) < 0)
+		return errno == ENOTSOCK ? -ENOTSOCK : -EACCES;
+	if (sockopt_int(c->sock, SO_TYPE, &c->si.type) < 0 ||
+	    sockopt_int(c->sock, SO_PROTOCOL, &c->si.protocol) < 0)
+		return -EACCES;
+	if (c->si.domain == AF_INET || c->si.domain == AF_INET6)
+		sockopt_int(c->sock, SO_REUSEPORT, &reuse);
+	c->si.reuseport = reuse != 0;
+	return 0;
+}
+
+/* Copy the sockaddr argument once; the kernel's own limits apply. */
+static int read_address(struct call *c, struct sockaddr_storage *addr,
+			size_t *len)
+{
+	int n = (int)(uint32_t)c->req->data.args[2];
+	if (n < 0 || (size_t)n > sizeof *addr)
+		return -EINVAL;
+	memset(addr, 0, sizeof *addr);
+	*len = (size_t)n;
+	if (n && target_read((pid_t)c->req->pid, c->req->data.args[1], addr,
+			     (size_t)n) < 0)
+		return errno == EFAULT ? -EFAULT : -EACCES;
+	if (!notify_still_valid(c->sb->listener, c->req->id))
+		return -ESRCH;
+	return 0;
+}
+
+static void note_created(struct call *c)
+{
+	struct sockaddr_storage local;
+	socklen_t len = sizeof local;
+	if (getsockname(c->sock, (struct sockaddr *)&local, &len) < 0)
+		return;
+	if (local.ss_family == AF_INET || local.ss_family == AF_INET6)
+		note_bound_addr(&c->sb->policy, &local, len);
+	else if (local.ss_family == AF_UNIX &&
+		 len > offsetof(struct sockaddr_un, sun_path) &&
+		 ((struct sockaddr_un *)&local)->sun_path[0] == '\0')
+		note_abstract_name(&c->sb->policy,
+				   ((struct sockaddr_un *)&local)->sun_path + 1,
+				   len - offsetof(struct sockaddr_un, sun_path) - 1);
+}
+
+static int canonical_of_fd(int fd, char *buf, size_t len)
+{
+	char link[64];
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, buf, len - 1);
+	if (n < 0 || (size_t)n >= len - 1 || buf[0] != '/')
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* A pathname bind: pin the parent directory, check it, and bind relative
+ * to it, so that no symlink swapped in after the check can move the socket
+ * out of the write roots. */
+static void bind_unix_path(struct call *c, struct decision *d)
+{
+	char *slash = strrchr(d->path, '/');
+	const char *name = slash + 1;
+	char parent[PATH_MAX];
+	if (slash == d->path)
+		strcpy(parent, "/");
+	else
+		snprintf(parent, sizeof parent, "%.*s", (int)(slash - d->path),
+			 d->path);
+	int dfd = open(parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	char canonical[PATH_MAX];
+	if (dfd < 0 || canonical_of_fd(dfd, canonical, sizeof canonical) < 0) {
+		d->action = ACT_DENY;
+		d->error = dfd < 0 ? errno : EACCES;
+		d->hint = NULL;
+	} else {
+		decide_unix_bind(&c->sb->policy, canonical, d);
+	}
+	if (d->action == ACT_PERFORM) {
+		struct sockaddr_un sun = {.sun_family = AF_UNIX};
+		snprintf(sun.sun_path, sizeof sun.sun_path, "%s", name);
+		int rc = -1, err = EACCES;
+		if (fchdir(dfd) == 0) {
+			rc = bind(c->sock, (struct sockaddr *)&sun, sizeof sun);
+			err = errno;
+			if (fchdir(home_dir_fd) < 0)
+				die_errno(EXIT_SETUP_ERROR,
+					  "cannot return to my directory");
+		}
+		struct stat st;
+		if (rc == 0 && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			note_socket_inode(&c->sb->policy, st.st_dev, st.st_ino);
+		notify_answer(c->sb->listener, c->req->id, 0, rc == 0 ? 0 : err);
+	} else {
+		deny(c, d);
+	}
+	if (dfd >= 0)
+		close(dfd);
+}
+
+struct connect_job {
+	int listener;
+	uint64_t id;
+	int sock;
+	int pathfd;
+	struct sockaddr_storage addr;
+	socklen_t len;
+};
+
+/* A connect may block (a full backlog, a slow TCP handshake): it runs on
+ * its own thread so that one target cannot stall every sandbox. */
+static void *connect_worker(void *arg)
+{
+	struct connect_job *job = arg;
+	int rc = connect(job->sock, (struct sockaddr *)&job->addr, job->len);
+	notify_answer(job->listener, job->id, 0, rc == 0 ? 0 : errno);
+	close(job->sock);
+	close(job->listener);
+	if (job->pathfd >= 0)
+		close(job->pathfd);
+	free(job);
+	atomic_fetch_sub(&connect_workers, 1);
+	return NULL;
+}
+
+/* Hand the connect to a worker; takes ownership of c->sock and PATHFD. */
+static void start_connect(struct call *c, const struct sockaddr_storage *addr,
+			  socklen_t len, int pathfd)
+{
+	struct connect_job *job = calloc(1, sizeof *job);
+	int listener = job ? fcntl(c->sb->listener, F_DUPFD_CLOEXEC, 0) : -1;
+	pthread_t thread;
+	pthread_attr_t attr;
+	if (!job || listener < 0 ||
+	    atomic_fetch_add(&connect_workers, 1) >= MAX_CONNECT_WORKERS) {
+		if (job)
+			atomic_fetch_sub(&connect_workers, 1);
+		goto busy;
+	}
+	*job = (struct connect_job){listener, c->req->id, c->sock, pathfd,
+				    *addr, len};
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	int rc = pthread_create(&thread, &attr, connect_worker, job);
+	pthread_attr_destroy(&attr);
+	if (rc == 0) {
+		c->sock = -1; /* the worker owns it now */
+		return;
+	}
+	atomic_fetch_sub(&connect_workers, 1);
+busy:
+	notify_answer(c->sb->listener, c->req->id, 0, EAGAIN);
+	if (listener >= 0)
+		close(listener);
+	free(job);
+	if (pathfd >= 0)
+		close(pathfd);
+}
+
+/* A pathname connect: resolve the socket once, check what it is, and
+ * connect through the pinned inode (/proc/self/fd/N), not the name. */
+static void connect_unix_path(struct call *c, struct decision *d)
+{
+	int pfd = open(d->path, O_PATH | O_CLOEXEC);
+	struct stat st;
+	char canonical[PATH_MAX];
+	if (pfd < 0) {
+		d->action = ACT_DENY;
+		d->error = errno;
+		d->hint = NULL;
+	} else if (fstat(pfd, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+		d->action = ACT_DENY;
+		d->error = ECONNREFUSED; /* what the kernel says for a non-socket */
+		d->hint = NULL;
+	} else if (canonical_of_fd(pfd, canonical, sizeof canonical) < 0) {
+		d->action = ACT_DENY;
+		d->error = EACCES;
+		d->hint = NULL;
+	} else {
+		decide_unix_connect(&c->sb->policy, canonical, st.st_dev,
+				    st.st_ino, d);
+	}
+	if (d->action != ACT_PERFORM) {
+		deny(c, d);
+		if (pfd >= 0)
+			close(pfd);
+		return;
+	}
+	struct sockaddr_storage addr = {0};
+	struct sockaddr_un *sun = (struct sockaddr_un *)&addr;
+	sun->sun_family = AF_UNIX;
+	snprintf(sun->sun_path, sizeof sun->sun_path, "/proc/self/fd/%d", pfd);
+	start_connect(c, &addr, sizeof *sun, pfd);
+}
+
+static void mediate_address(struct call *c, enum op op)
+{
+	struct sockaddr_storage addr;
+	size_t len;
+	int rc = read_address(c, &addr, &len);
+	if (rc == -ESRCH)
+		return;
+	if (rc < 0) {
+		notify_answer(c->sb->listener, c->req->id, 0, -rc);
+		return;
+	}
+	char cwd[PATH_MAX] = "/";
+	bool relative_unix = c->si.domain == AF_UNIX &&
+			     len > offsetof(struct sockaddr_un, sun_path) &&
+			     ((struct sockaddr_un *)&addr)->sun_path[0] != '\0' &&
+			     ((struct sockaddr_un *)&addr)->sun_path[0] != '/';
+	if (c->si.domain == AF_UNIX && !target_root_is_ours((pid_t)c->req->pid)) {
+		notify_answer(c->sb->listener, c->req->id, 0, EACCES);
+		return;
+	}
+	if (relative_unix && target_cwd((pid_t)c->req->pid, cwd, sizeof cwd) < 0) {
+		notify_answer(c->sb->listener, c->req->id, 0, EACCES);
+		return;
+	}
+	struct decision d;
+	decide_sockaddr(&c->sb->policy, op, &c->si, &addr, len, cwd, &d);
+	if (d.action == ACT_CHECK_UNIX) {
+		if (op == OP_BIND)
+			bind_unix_path(c, &d);
+		else
+			connect_unix_path(c, &d);
+		return;
+	}
+	if (d.action == ACT_DENY) {
+		deny(c, &d);
+		return;
+	}
+	if (op == OP_CONNECT) {
+		start_connect(c, &d.addr, d.addrlen, -1);
+		return;
+	}
+	rc = bind(c->sock, (struct sockaddr *)&d.addr, d.addrlen);
+	int err = errno;
+	if (rc == 0)
+		note_created(c);
+	notify_answer(c->sb->listener, c->req->id, 0, rc == 0 ? 0 : err);
+}
+
+static void mediate_listen(struct call *c)
+{
+	struct sockaddr_storage local;
+	socklen_t len = sizeof local;
+	memset(&local, 0, sizeof local);
+	if (getsockname(c->sock, (struct sockaddr *)&local, &len) < 0) {
+		notify_answer(c->sb->listener, c->req->id, 0, errno);
+		return;
+	}
+	struct decision d;
+	decide_listen(&c->sb->policy, &c->si, &local, len, &d);
+	if (d.action != ACT_PERFORM) {
+		deny(c, &d);
+		return;
+	}
+	/* listen(2) on our copy: the very socket we checked, whatever the
+	 * target did to its fd table meanwhile. */
+	int backlog = (int)(uint32_t)c->req->data.args[1];
+	int rc = listen(c->sock, backlog);
+	int err = errno;
+	if (rc == 0 && c->si.domain == AF_UNIX)
+		note_created(c); /* listen may have auto-bound a name */
+	notify_answer(c->sb->listener, c->req->id, 0, rc == 0 ? 0 : err);
+}
+
+void mediate_one(struct sandbox *sb)
+{
+	if (home_dir_fd < 0)
+		home_dir_fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct seccomp_notif req;
+	if (notify_receive(sb->listener, &req) < 0)
+		return; /* ENOENT: the target died first; else POLLHUP follows */
+	struct call c = {.sb = sb, .req = &req, .pidfd = -1, .sock = -1};
+	int rc = take_socket(&c);
+	if (rc == -ESRCH) {
+		/* nothing to answer: the notification is gone */
+	} else if (rc < 0) {
+		notify_answer(sb->listener, req.id, 0, -rc);
+	} else if (req.data.nr == __NR_bind) {
+		mediate_address(&c, OP_BIND);
+	} else if (req.data.nr == __NR_connect) {
+		mediate_address(&c, OP_CONNECT);
+	} else if (req.data.nr == __NR_listen) {
+		mediate_listen(&c);
+	} else {
+		notify_answer(sb->listener, req.id, 0, ENOSYS);
+	}
+	if (c.sock >= 0)
+		close(c.sock);
+	if (c.pidfd >= 0)
+		close(c.pidfd);
+}
+
+void sandbox_free(struct sandbox *sb)
+{
+	if (sb->reporter.suppressed)
+		reporter_refusal(&sb->reporter, sb->tool, (int)sb->pid,
+				 "more calls", "the rate limit hid them", NULL);
+	close(sb->listener);
+	reporter_close(&sb->reporter);
+	mediation_policy_free(&sb->policy);
+	free(sb->tool);
+	free(sb->config);
+}

@@ -1,0 +1,121 @@
+#include "notify.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
+void notify_prefer_sync_wakeup(int listener)
+{
+	ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
+	      SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+}
+
+int notify_receive(int listener, struct seccomp_notif *req)
+{
+	memset(req, 0, sizeof *req); /* the kernel insists on a zeroed buffer */
+	for (;;) {
+		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) == 0)
+			return 0;
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+bool notify_still_valid(int listener, uint64_t id)
+{
+	return ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+}
+
+int notify_answer(int listener, uint64_t id, int64_t value, int error)
+{
+	struct seccomp_notif_resp resp = {
+		.id = id,
+		.val = error ? 0 : value,
+		.error = error ? -error : 0,
+		.flags = 0, /* never CONTINUE: we performed the call ourselves */
+	};
+	return ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+}
+
+bool notify_is_listener(int fd)
+{
+	/* A listener answers ENOENT for an id it never issued; any other fd
+	 * answers ENOTTY or EINVAL. */
+	uint64_t id = 0;
+	return ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0 && errno == ENOENT;
+}
+
+int target_pidfd(pid_t tid)
+{
+	long fd = syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+	if (fd < 0 && errno == EINVAL)
+		fd = syscall(SYS_pidfd_open, tid, 0); /* before Linux 6.9 */
+	return (int)fd;
+}
+
+int target_take_fd(int pidfd, int fd)
+{
+	return (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+}
+
+int target_read(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = {buf, len};
+	struct iovec remote = {(void *)(uintptr_t)addr, len};
+	ssize_t n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+	if (n == (ssize_t)len)
+		return 0;
+	if (n >= 0 || errno == ESRCH)
+		errno = EFAULT;
+	return -1;
+}
+
+int target_cwd(pid_t tid, char *buf, size_t len)
+{
+	char link[64];
+	snprintf(link, sizeof link, "/proc/%d/cwd", (int)tid);
+	ssize_t n = readlink(link, buf, len - 1);
+	if (n < 0)
+		return -1;
+	if ((size_t)n >= len - 1 || buf[0] != '/') {
+		errno = ENAMETOOLONG; /* or " (deleted)"-style: not a path */
+		return -1;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+bool target_root_is_ours(pid_t tid)
+{
+	char link[64], root[8];
+	snprintf(link, sizeof link, "/proc/%d/root", (int)tid);
+	ssize_t n = readlink(link, root, sizeof root);
+	return n == 1 && root[0] == '/';
+}
+
+int yama_ptrace_scope(void)
+{
+	int fd = open("/proc/sys/kernel/yama/ptrace_scope", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	char c = '0';
+	ssize_t n = read(fd, &c, 1);
+	close(fd);
+	return n == 1 && c >= '0' && c <= '3' ? c - '0' : 1;
+}

@@ -1,0 +1,75 @@
+#include "report.h"
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <unistd.h>
+
+void reporter_init(struct reporter *r, int fd)
+{
+	r->fd = fd;
+	r->tokens = REPORT_BURST;
+	clock_gettime(CLOCK_MONOTONIC, &r->last);
+	r->suppressed = 0;
+}
+
+static bool take_token(struct reporter *r)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double elapsed = (double)(now.tv_sec - r->last.tv_sec) +
+			 (double)(now.tv_nsec - r->last.tv_nsec) / 1e9;
+	r->last = now;
+	r->tokens += elapsed * REPORT_RATE;
+	if (r->tokens > REPORT_BURST)
+		r->tokens = REPORT_BURST;
+	if (r->tokens < 1.0)
+		return false;
+	r->tokens -= 1.0;
+	return true;
+}
+
+void reporter_refusal(struct reporter *r, const char *tool, int pid,
+		      const char *what, const char *hint, const char *config)
+{
+	if (r->fd < 0)
+		return;
+	/* The closing summary line always goes out. */
+	if (!take_token(r) && what[0] != 'm') {
+		r->suppressed++;
+		return;
+	}
+	char line[768];
+	int n = snprintf(line, sizeof line, "landstrip: refused %s by %s (pid %d)",
+			 what, tool, pid);
+	if (hint && n >= 0 && (size_t)n < sizeof line)
+		n += snprintf(line + n, sizeof line - (size_t)n, ": %s%s%s%s",
+			      hint, config ? " (in " : "", config ? config : "",
+			      config ? ")" : "");
+	if (r->suppressed && n >= 0 && (size_t)n < sizeof line)
+		n += snprintf(line + n, sizeof line - (size_t)n,
+			      " [%u more refusals not shown]", r->suppressed);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof line - 1)
+		n = (int)sizeof line - 2;
+	line[n++] = '\n';
+	r->suppressed = 0;
+	/* A full pipe must not stall the supervisor, and the shared file
+	 * description's flags are the tool's: poll first, and a line (under
+	 * PIPE_BUF) then goes in whole or the reader is too slow for it. */
+	struct pollfd pfd = {.fd = r->fd, .events = POLLOUT};
+	if (poll(&pfd, 1, 0) != 1 || !(pfd.revents & POLLOUT)) {
+		r->suppressed++;
+		return;
+	}
+	ssize_t ignored = write(r->fd, line, (size_t)n);
+	(void)ignored;
+}
+
+void reporter_close(struct reporter *r)
+{
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+}

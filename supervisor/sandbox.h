@@ -1,0 +1,27 @@
+/* One mediated sandbox: a seccomp listener, its policy and what it created. */
+#ifndef LANDSTRIP_SANDBOX_H
+#define LANDSTRIP_SANDBOX_H
+
+#include "decide.h"
+#include "report.h"
+
+#include <sys/types.h>
+
+struct sandbox {
+	int listener;
+	char *tool;
+	pid_t pid;            /* the tool's pid at registration */
+	char *config;         /* config origin, for hints */
+	struct mediation_policy policy;
+	struct reporter reporter;
+	unsigned pending;     /* connects being performed by worker threads */
+	bool hung_up;         /* listener reported POLLHUP */
+};
+
+/* Handle one notification pending on SB's listener.  Never fails the
+ * supervisor: whatever goes wrong is an errno for the target. */
+void mediate_one(struct sandbox *sb);
+
+void sandbox_free(struct sandbox *sb);
+
+#endif
