@@ -67,9 +67,9 @@ $(BUILD)/landstrip-supervisor: $(SUPERVISOR_SRC) $(HEADERS) $(MUSL_INC)/.stamp
 TEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -Iconfig -Ishim
 $(BUILD)/unit-tests: tests/unit/*.c tests/unit/*.h $(CONFIG_SRC) $(HEADERS) shim/seccomp.c shim/program.c \
-		supervisor/protocol.c supervisor/protocol.h
+		supervisor/protocol.c supervisor/protocol.h supervisor/decide.c supervisor/decide.h
 	$(CC) $(TEST_CFLAGS) -Isupervisor -o $@ tests/unit/*.c $(CONFIG_SRC) shim/seccomp.c shim/program.c \
-		supervisor/protocol.c -linih
+		supervisor/protocol.c supervisor/decide.c -linih
 
 $(BUILD)/try: tests/helpers/try.c
 	$(CC) -std=gnu11 $(WARN) -O1 -g -o $@ $< -lpthread

@@ -240,6 +240,13 @@ int main(int argc, char **argv)
 	rep.abi_needed = landlock_abi_needed(allow_network, &rep.abi_needed_why);
 	const char *problem = unenforceable(&policy, rep.abi, abi_errno, err,
 					    sizeof err);
+	if (mediation_needed(&policy))
+		rep.mediation = mediation_nested()
+					? "nested: an enclosing sandbox mediates; "
+					  "this policy narrows statically"
+				: getenv("LANDSTRIP_SUPERVISOR_FD")
+					? "session supervisor (LANDSTRIP_SUPERVISOR_FD)"
+					: "per-tool landstrip-supervisor";
 	if (cli.action == ACTION_CHECK) {
 		/* --check prints the policy even when it cannot be enforced
 		 * here, and then says why, with a failing status. */
@@ -251,6 +258,12 @@ int main(int argc, char **argv)
 		report_policy(stdout, &rep);
 		if (fflush(stdout) == EOF)
 			return EXIT_SETUP_ERROR;
+		if (!problem && rep.mediation && !getenv("LANDSTRIP_SUPERVISOR_FD") &&
+		    !mediation_nested() &&
+		    !mediation_find_supervisor(ctx.self_path,
+					       cfg.settings.supervisor, err,
+					       sizeof err))
+			problem = err;
 		if (problem)
 			die(EXIT_SETUP_ERROR, "cannot enforce: %s", problem);
 		return 0;

@@ -132,30 +132,54 @@ static int spawn_supervisor(const char *path, int channel, char *err,
 	return 0;
 }
 
+static int start_own_supervisor(struct mediation *m, const char *path,
+				char *err, size_t errlen);
+
 int mediation_start(struct mediation *m, const char *supervisor_path,
 		    char *err, size_t errlen)
 {
 	memset(m, 0, sizeof *m);
+	m->channel = -1;
+	m->session_fd = session_socket();
+	if (m->session_fd >= 0) {
+		/* The session supervisor is reached at handover, with the
+		 * registration right behind the CONNECT. */
+		m->session = true;
+		m->fallback_path = supervisor_path;
+		return 0;
+	}
+	return start_own_supervisor(m, supervisor_path, err, errlen);
+}
+
+/* Session mode: a private channel, announced on the shared socket. */
+static int connect_session(struct mediation *m)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	int rc = wire_send(m->session_fd, WIRE_CONNECT, NULL, 0, &sv[1], 1);
+	close(sv[1]);
+	if (rc < 0) {
+		close(sv[0]);
+		return -1;
+	}
+	m->channel = sv[0];
+	return 0;
+}
+
+static int start_own_supervisor(struct mediation *m, const char *path,
+				char *err, size_t errlen)
+{
+	if (!path) {
+		format_error(err, errlen, "no supervisor to mediate this policy");
+		return -1;
+	}
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		format_error(err, errlen, "socketpair: %s", strerror(errno));
 		return -1;
 	}
-	int session = session_socket();
-	int rc;
-	if (session >= 0 &&
-	    wire_send(session, WIRE_CONNECT, NULL, 0, &sv[1], 1) == 0) {
-		m->session = true;
-		rc = 0;
-	} else {
-		/* No session (or a dead one): a supervisor of our own. */
-		rc = supervisor_path
-			     ? spawn_supervisor(supervisor_path, sv[1], err, errlen)
-			     : (format_error(err, errlen,
-					     "no supervisor to mediate this "
-					     "policy"),
-				-1);
-	}
+	int rc = spawn_supervisor(path, sv[1], err, errlen);
 	close(sv[1]);
 	if (rc < 0) {
 		close(sv[0]);
@@ -222,6 +246,16 @@ static int await_ack(int channel, char *err, size_t errlen)
 int mediation_handover(struct mediation *m, const struct handover *h,
 		       char *err, size_t errlen)
 {
+	/* A session supervisor that went away: fall back to one of our own
+	 * (it starts unconfined all the same: Landlock limits files and
+	 * ports, not what an exec'd supervisor may do... so it may not be
+	 * started from here: refuse instead). */
+	if (m->session && connect_session(m) < 0) {
+		format_error(err, errlen,
+			     "the session supervisor (LANDSTRIP_SUPERVISOR_FD) "
+			     "is gone: %s", strerror(errno));
+		return -1;
+	}
 	int listener = seccomp_install_listener();
 	if (listener < 0) {
 		format_error(err, errlen,

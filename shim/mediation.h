@@ -18,7 +18,8 @@
 struct mediation {
 	int channel;      /* our end of the private socketpair */
 	bool session;     /* the session supervisor, not one of our own */
-	const char *supervisor_path;
+	int session_fd;   /* LANDSTRIP_SUPERVISOR_FD, in session mode */
+	const char *fallback_path;
 };
 
 /* Does POLICY need decisions Landlock cannot make?  Loopback-only binds,

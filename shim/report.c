@@ -1,5 +1,6 @@
 #include "report.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 static void print_source(FILE *out, struct source src)
@@ -61,28 +62,41 @@ static void print_denies(FILE *out, const char *title, const struct deny *d,
 	}
 }
 
-static void print_network(FILE *out, const struct lowered *l)
+static void print_network(FILE *out, const struct lowered *l,
+			  const char *mediation)
 {
+	bool mediated = mediation != NULL;
 	fprintf(out, "network:\n");
+	fprintf(out, "  mediation: %s\n",
+		mediated ? mediation
+			 : "none (no key needs landstrip-supervisor)");
 	if (l->allow_network) {
 		fprintf(out, "  allowNetwork = true: TCP and UDP unrestricted\n");
 	} else {
 		if (!l->port_count)
 			fprintf(out, "  TCP connect: denied\n");
 		for (size_t i = 0; i < l->port_count; i++) {
-			fprintf(out, "  TCP connect: port %u", l->connect_ports[i]);
+			fprintf(out, "  TCP connect: port %u on loopback",
+				l->connect_ports[i]);
 			print_source(out, l->port_src[i]);
 			fputc('\n', out);
 		}
-		fprintf(out, "  TCP bind and listen: denied\n");
+		fprintf(out, "  TCP bind and listen: %s\n",
+			l->allow_local_binding
+				? "loopback only (allowLocalBinding = true)"
+				: "denied");
+		if (l->allow_local_binding)
+			fprintf(out, "  TCP connect to addresses bound inside: "
+				     "allowed\n");
 		fprintf(out, "  other IP sockets (UDP, raw, SCTP, MPTCP): "
 			     "refused\n");
 	}
-	fprintf(out, "  unix sockets: socketpair only (new unix sockets "
-		     "need landstrip-supervisor)\n");
-	fprintf(out, "  local binding: %s\n",
-		l->allow_local_binding ? "requested (needs landstrip-supervisor)"
-				       : "denied");
+	if (mediated)
+		fprintf(out, "  unix sockets: stream and seqpacket; bind inside "
+			     "allowWrite directories; connect to allowUnixSockets "
+			     "and to sockets bound inside\n");
+	else
+		fprintf(out, "  unix sockets: socketpair only\n");
 }
 
 void report_policy(FILE *out, const struct report *r)
@@ -138,7 +152,7 @@ void report_policy(FILE *out, const struct report *r)
 			fputc('\n', out);
 		}
 	}
-	print_network(out, l);
+	print_network(out, l, r->mediation);
 	for (size_t i = 0; i < l->unix_socket_count; i++) {
 		fprintf(out, "  allowUnixSockets: %s", l->unix_sockets[i]);
 		print_source(out, l->unix_socket_src[i]);

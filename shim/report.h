@@ -20,6 +20,7 @@ struct report {
 	int abi;                     /* kernel ABI, -1 if none */
 	int abi_needed;
 	const char *abi_needed_why;
+	const char *mediation;       /* NULL: none; else how it is done */
 };
 
 void report_policy(FILE *out, const struct report *r);

@@ -53,6 +53,9 @@ static const char HINT_LISTEN_UNBOUND[] =
 	"bind to 127.0.0.1 first: listen on an unbound socket binds 0.0.0.0";
 static const char HINT_ABSTRACT[] =
 	"only abstract sockets bound inside this sandbox can be reached";
+static const char HINT_ABSTRACT_BIND[] =
+	"abstract names are refused (host programs could connect to them): "
+	"bind a socket file inside an allowWrite directory, or autobind";
 static const char HINT_FAMILY[] =
 	"only TCP, unix and netlink route sockets are mediated";
 static const char HINT_NO_CWD[] =
@@ -461,6 +464,12 @@ static void decide_unix(const struct mediation_policy *pol, enum op op,
 		text_bytes(t, sp + 1, splen - 1);
 		if (op == OP_CONNECT && !abstract_inside(pol, sp + 1, splen - 1))
 			return deny(out, EACCES, HINT_ABSTRACT);
+		/* A chosen abstract name could be one host programs connect
+		 * to (@/tmp/.X11-unix/X0, a session bus): squatting it would
+		 * let the tool serve them.  Landlock's scope only stops
+		 * connections going out.  Autobind names are the kernel's. */
+		if (op == OP_BIND)
+			return deny(out, EACCES, HINT_ABSTRACT_BIND);
 		return perform(out, a, len);
 	}
 
@@ -469,7 +478,10 @@ static void decide_unix(const struct mediation_policy *pol, enum op op,
 	switch (last_name(sp, n)) {
 	case NAME_DOT:
 		text_bytes(t, sp, n);
-		return deny(out, op == OP_BIND ? EEXIST : ECONNREFUSED, NULL);
+		/* filename_create's EEXIST, which unix_bind_bsd reports as
+		 * EADDRINUSE */
+		return deny(out, op == OP_BIND ? EADDRINUSE : ECONNREFUSED,
+			    NULL);
 	case NAME_SLASH:
 		text_bytes(t, sp, n);
 		return deny(out, op == OP_BIND ? ENOENT : ENOTDIR, NULL);

@@ -46,9 +46,10 @@
  *    checks the performer's (CAP_NET_BIND_SERVICE, CAP_NET_ADMIN).
  *  - A unix pathname whose last component is not a plain name ("x/",
  *    ".", "..", "/") is answered here, never handed to the caller: bind
- *    EEXIST ("." "..", "/") or ENOENT ("name/"), connect ECONNREFUSED or
- *    ENOTDIR: the kernel's answers when the parent (or name) exists.  So
- *    with ACT_CHECK_UNIX, out->path always ends in a plain name.
+ *    EADDRINUSE ("." "..", "/") or ENOENT ("name/"), connect ECONNREFUSED
+ *    or ENOTDIR: the kernel's answers in the usual case (a bind of "name/"
+ *    that exists is EADDRINUSE in the kernel).  So with ACT_CHECK_UNIX,
+ *    out->path always ends in a plain name.
  *  - Pathnames are normalised lexically (path_normalize), relative ones
  *    after joining to CWD; out->path and out->addr hold the result.  An
  *    absolute name of exactly 108 bytes (legal unterminated in the kernel)
@@ -155,7 +156,8 @@ struct decision {
  * above.  AF_UNIX pathname: the absolute path goes to out->path (relative
  * ones joined to CWD; longer than 107 bytes: ENAMETOOLONG, never
  * truncated) with ACT_CHECK_UNIX, and out->addr holds it as a sockaddr_un.
- * Abstract: bind always (recorded by the caller), connect only to a name
+ * Abstract: bind refused (a chosen name could be one host programs connect
+ * to), connect only to a name
  * bound inside.  Autobind (LEN == sizeof(sa_family_t)) on AF_UNIX: perform
  * (the caller records the name getsockname reports).  Malformed addresses
  * get the errno the kernel would give (EINVAL for a short length,

@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef P_PIDFD
@@ -102,7 +103,7 @@ static int open_report(const struct wire_policy *w, int tool_stderr)
 /* Read one REGISTER from CHANNEL, check it, and answer ACK or ERROR. */
 static void take_registration(struct supervisor *sup, int channel)
 {
-	unsigned char buf[WIRE_HEADER_SIZE + WIRE_MAX_PAYLOAD];
+	static unsigned char buf[WIRE_HEADER_SIZE + WIRE_MAX_PAYLOAD];
 	struct wire_header hdr;
 	int fds[WIRE_MAX_FDS];
 	size_t nfds = 0;
@@ -150,10 +151,35 @@ static void take_registration(struct supervisor *sup, int channel)
 	wire_send(channel, WIRE_ACK, NULL, 0, NULL, 0);
 }
 
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void add_pending(struct supervisor *sup, int channel)
+{
+	if (sup->pending_count == SUPERVISOR_MAX_PENDING) {
+		reply_error(channel, EMFILE, "too many registrations at once");
+		close(channel);
+		return;
+	}
+	sup->pending[sup->pending_count].fd = channel;
+	sup->pending[sup->pending_count].deadline = now_ms() + REGISTER_TIMEOUT_MS;
+	sup->pending_count++;
+}
+
+static void drop_pending(struct supervisor *sup, size_t i)
+{
+	close(sup->pending[i].fd);
+	sup->pending[i] = sup->pending[--sup->pending_count];
+}
+
 /* Session mode: a shim sends CONNECT with its private channel. */
 static void take_connect(struct supervisor *sup)
 {
-	unsigned char buf[WIRE_HEADER_SIZE + 64];
+	static unsigned char buf[WIRE_HEADER_SIZE + WIRE_MAX_PAYLOAD];
 	struct wire_header hdr;
 	int fds[WIRE_MAX_FDS];
 	size_t nfds = 0;
@@ -171,9 +197,10 @@ static void take_connect(struct supervisor *sup)
 			close(fds[i]);
 		return;
 	}
-	/* Served at once: the shim is blocked waiting for the ACK. */
-	take_registration(sup, fds[0]);
-	close(fds[0]);
+	/* Its REGISTER follows on the private channel: wait for it in the
+	 * poll loop, never here, so that a slow or silent shim stalls
+	 * nobody's calls. */
+	add_pending(sup, fds[0]);
 }
 
 static void drop_sandbox(struct supervisor *sup, size_t i)
@@ -184,11 +211,22 @@ static void drop_sandbox(struct supervisor *sup, size_t i)
 
 static bool finished(const struct supervisor *sup)
 {
-	if (sup->sandbox_count)
+	if (sup->sandbox_count || sup->pending_count)
 		return false;
-	if (sup->session)
-		return sup->agent_pidfd < 0;
-	return sup->channel < 0;
+	return !sup->session || sup->agent_pidfd < 0;
+}
+
+/* Milliseconds until the oldest registration expires, or -1. */
+static int poll_timeout(const struct supervisor *sup)
+{
+	if (!sup->pending_count)
+		return -1;
+	long soonest = sup->pending[0].deadline;
+	for (size_t i = 1; i < sup->pending_count; i++)
+		if (sup->pending[i].deadline < soonest)
+			soonest = sup->pending[i].deadline;
+	long wait = soonest - now_ms();
+	return wait < 0 ? 0 : (int)wait;
 }
 
 static void reap_agent(struct supervisor *sup)
@@ -206,35 +244,30 @@ static void reap_agent(struct supervisor *sup)
 
 int supervisor_run(struct supervisor *sup)
 {
-	struct pollfd pfds[SUPERVISOR_MAX_SANDBOXES + 3];
+	static struct pollfd pfds[SUPERVISOR_MAX_SANDBOXES +
+				  SUPERVISOR_MAX_PENDING + 2];
 	while (!finished(sup)) {
 		size_t n = 0;
 		for (size_t i = 0; i < sup->sandbox_count; i++)
 			pfds[n++] = (struct pollfd){sup->sandboxes[i].listener,
 						    POLLIN, 0};
-		size_t extra = n;
-		if (sup->channel >= 0)
-			pfds[n++] = (struct pollfd){sup->channel, POLLIN, 0};
+		size_t pending_at = n;
+		for (size_t i = 0; i < sup->pending_count; i++)
+			pfds[n++] = (struct pollfd){sup->pending[i].fd, POLLIN, 0};
+		size_t other_at = n;
 		if (sup->session_fd >= 0)
 			pfds[n++] = (struct pollfd){sup->session_fd, POLLIN, 0};
 		if (sup->agent_pidfd >= 0)
 			pfds[n++] = (struct pollfd){sup->agent_pidfd, POLLIN, 0};
-		if (poll(pfds, n, -1) < 0) {
+		if (poll(pfds, n, poll_timeout(sup)) < 0) {
 			if (errno == EINTR)
 				continue;
 			die_errno(EXIT_SETUP_ERROR, "supervisor: poll");
 		}
-		for (size_t i = extra; i < n; i++) {
+		for (size_t i = other_at; i < n; i++) {
 			if (!pfds[i].revents)
 				continue;
-			if (pfds[i].fd == sup->channel) {
-				/* Per-tool mode: one registration, then the
-				 * shim closes its end when it execs. */
-				if (pfds[i].revents & POLLIN)
-					take_registration(sup, sup->channel);
-				close(sup->channel);
-				sup->channel = -1;
-			} else if (pfds[i].fd == sup->session_fd) {
+			if (pfds[i].fd == sup->session_fd) {
 				if (pfds[i].revents & (POLLHUP | POLLERR) &&
 				    !(pfds[i].revents & POLLIN)) {
 					close(sup->session_fd);
@@ -246,9 +279,20 @@ int supervisor_run(struct supervisor *sup)
 				reap_agent(sup);
 			}
 		}
-		/* Listeners last, from the end, so that dropping one does not
-		 * move an entry not yet looked at. */
-		for (size_t i = extra; i-- > 0;) {
+		/* Registrations: one REGISTER each, answered, then the channel
+		 * is done (the shim closes its end when it execs).  Walked
+		 * from the end so that dropping one moves only entries already
+		 * looked at; new ones added meanwhile wait for the next poll. */
+		long now = now_ms();
+		for (size_t i = other_at - pending_at; i-- > 0;) {
+			short ev = pfds[pending_at + i].revents;
+			if (ev & POLLIN)
+				take_registration(sup, sup->pending[i].fd);
+			if (ev || sup->pending[i].deadline <= now)
+				drop_pending(sup, i);
+		}
+		/* Listeners last, likewise from the end. */
+		for (size_t i = pending_at; i-- > 0;) {
 			if (pfds[i].revents & POLLIN)
 				mediate_one(&sup->sandboxes[i]);
 			else if (pfds[i].revents & (POLLHUP | POLLERR | POLLNVAL))

@@ -9,9 +9,17 @@
 
 #define SUPERVISOR_MAX_SANDBOXES 1024
 
+#define SUPERVISOR_MAX_PENDING 64
+
 struct supervisor {
 	bool session;          /* serving an agent started by us */
-	int channel;           /* per-tool mode: the shim's socket, or -1 */
+	/* channels whose REGISTER is awaited: per-tool mode starts with the
+	 * shim's socket here, session mode adds one per CONNECT */
+	struct pending {
+		int fd;
+		long deadline; /* CLOCK_MONOTONIC ms */
+	} pending[SUPERVISOR_MAX_PENDING];
+	size_t pending_count;
 	int session_fd;        /* session mode: shared socket, or -1 */
 	int agent_pidfd;       /* session mode: the agent, until it exits */
 	int exit_status;

@@ -11,6 +11,7 @@
 #include "../config/diag.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -60,7 +61,9 @@ static int serve(const char *fd_arg)
 		die(EXIT_USAGE, "supervisor: --serve needs the fd of a seqpacket "
 				"socket, got '%s'", fd_arg);
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
-	sup.channel = fd;
+	sup.pending[0].fd = fd;
+	sup.pending[0].deadline = LONG_MAX;
+	sup.pending_count = 1;
 	sup.session_fd = -1;
 	sup.agent_pidfd = -1;
 	return supervisor_run(&sup);
@@ -89,7 +92,6 @@ static int session(char **command)
 	}
 	close(sv[1]);
 	sup.session = true;
-	sup.channel = -1;
 	sup.session_fd = sv[0];
 	sup.agent_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (sup.agent_pidfd < 0)

@@ -57,17 +57,51 @@ static int sockopt_int(int fd, int name, int *out)
 
 /* pidfd_getfd the socket the call names, and learn what it is from our copy:
  * never from the address the target passed (THREATS.md #10). */
+static struct cached_pidfd *pidfd_slot(struct sandbox *sb, pid_t tid)
+{
+	for (size_t i = 0; i < sizeof sb->pidfds / sizeof sb->pidfds[0]; i++)
+		if (sb->pidfds[i].pidfd > 0 && sb->pidfds[i].tid == tid)
+			return &sb->pidfds[i];
+	return NULL;
+}
+
+static int cached_pidfd(struct sandbox *sb, pid_t tid, bool fresh)
+{
+	struct cached_pidfd *slot = pidfd_slot(sb, tid);
+	if (slot && !fresh)
+		return slot->pidfd;
+	if (!slot) {
+		size_t n = sizeof sb->pidfds / sizeof sb->pidfds[0];
+		slot = &sb->pidfds[sb->next_pidfd++ % n];
+	}
+	if (slot->pidfd > 0)
+		close(slot->pidfd);
+	slot->tid = tid;
+	slot->pidfd = target_pidfd(tid);
+	return slot->pidfd;
+}
+
 static int take_socket(struct call *c)
 {
-	c->pidfd = target_pidfd((pid_t)c->req->pid);
-	if (c->pidfd < 0)
-		return errno == ESRCH ? -ESRCH : -EACCES;
+	pid_t tid = (pid_t)c->req->pid;
 	int fd = (int)(uint32_t)c->req->data.args[0];
-	c->sock = target_take_fd(c->pidfd, fd);
+	for (int attempt = 0; attempt < 2; attempt++) {
+		c->pidfd = cached_pidfd(c->sb, tid, attempt > 0);
+		if (c->pidfd < 0)
+			return errno == ESRCH ? -ESRCH : -EACCES;
+		c->sock = target_take_fd(c->pidfd, fd);
+		if (c->sock >= 0 || errno != ESRCH)
+			break;
+	}
+	c->pidfd = -1; /* owned by the cache */
 	if (c->sock < 0)
 		return errno == EBADF ? -EBADF : -EACCES;
-	if (!notify_still_valid(c->sb->listener, c->req->id))
-		return -ESRCH; /* died, or the pid is someone else's now */
+	return 0;
+}
+
+/* What the socket is, from our copy. */
+static int socket_info(struct call *c)
+{
 	int reuse = 0;
 	if (sockopt_int(c->sock, SO_DOMAIN, &c->si.domain) < 0)
 		return errno == ENOTSOCK ? -ENOTSOCK : -EACCES;
@@ -92,8 +126,6 @@ static int read_address(struct call *c, struct sockaddr_storage *addr,
 	if (n && target_read((pid_t)c->req->pid, c->req->data.args[1], addr,
 			     (size_t)n) < 0)
 		return errno == EFAULT ? -EFAULT : -EACCES;
-	if (!notify_still_valid(c->sb->listener, c->req->id))
-		return -ESRCH;
 	return 0;
 }
 
@@ -150,12 +182,13 @@ static void bind_unix_path(struct call *c, struct decision *d)
 		struct sockaddr_un sun = {.sun_family = AF_UNIX};
 		snprintf(sun.sun_path, sizeof sun.sun_path, "%s", name);
 		int rc = -1, err = EACCES;
+		/* Nothing else uses our working directory: returning to it
+		 * is tidiness, and a failure there harms no later call. */
 		if (fchdir(dfd) == 0) {
 			rc = bind(c->sock, (struct sockaddr *)&sun, sizeof sun);
 			err = errno;
-			if (fchdir(home_dir_fd) < 0)
-				die_errno(EXIT_SETUP_ERROR,
-					  "cannot return to my directory");
+			int ignored = fchdir(home_dir_fd);
+			(void)ignored;
 		}
 		struct stat st;
 		if (rc == 0 && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
@@ -264,17 +297,10 @@ static void connect_unix_path(struct call *c, struct decision *d)
 	start_connect(c, &addr, sizeof *sun, pfd);
 }
 
-static void mediate_address(struct call *c, enum op op)
+static void mediate_address(struct call *c, enum op op,
+			    struct sockaddr_storage addr, size_t len)
 {
-	struct sockaddr_storage addr;
-	size_t len;
-	int rc = read_address(c, &addr, &len);
-	if (rc == -ESRCH)
-		return;
-	if (rc < 0) {
-		notify_answer(c->sb->listener, c->req->id, 0, -rc);
-		return;
-	}
+	int rc;
 	char cwd[PATH_MAX] = "/";
 	bool relative_unix = c->si.domain == AF_UNIX &&
 			     len > offsetof(struct sockaddr_un, sun_path) &&
@@ -307,9 +333,12 @@ static void mediate_address(struct call *c, enum op op)
 	}
 	rc = bind(c->sock, (struct sockaddr *)&d.addr, d.addrlen);
 	int err = errno;
+	/* Answer first: the target resumes while we take notes.  Its next
+	 * call waits in the queue until we are done, so a connect to what
+	 * it just bound always finds the note. */
+	notify_answer(c->sb->listener, c->req->id, 0, rc == 0 ? 0 : err);
 	if (rc == 0)
 		note_created(c);
-	notify_answer(c->sb->listener, c->req->id, 0, rc == 0 ? 0 : err);
 }
 
 static void mediate_listen(struct call *c)
@@ -345,15 +374,28 @@ void mediate_one(struct sandbox *sb)
 	if (notify_receive(sb->listener, &req) < 0)
 		return; /* ENOENT: the target died first; else POLLHUP follows */
 	struct call c = {.sb = sb, .req = &req, .pidfd = -1, .sock = -1};
+	bool with_address = req.data.nr == __NR_bind ||
+			    req.data.nr == __NR_connect;
+	struct sockaddr_storage addr;
+	size_t len = 0;
 	int rc = take_socket(&c);
+	if (rc == 0 && with_address)
+		rc = read_address(&c, &addr, &len);
+	/* One check after both looks into the target: still pending means
+	 * the fd and the bytes came from the caller, not from a process that
+	 * took over its pid (THREATS.md #11). */
+	if (!notify_still_valid(sb->listener, req.id))
+		rc = -ESRCH;
+	if (rc == 0)
+		rc = socket_info(&c);
 	if (rc == -ESRCH) {
 		/* nothing to answer: the notification is gone */
 	} else if (rc < 0) {
 		notify_answer(sb->listener, req.id, 0, -rc);
 	} else if (req.data.nr == __NR_bind) {
-		mediate_address(&c, OP_BIND);
+		mediate_address(&c, OP_BIND, addr, len);
 	} else if (req.data.nr == __NR_connect) {
-		mediate_address(&c, OP_CONNECT);
+		mediate_address(&c, OP_CONNECT, addr, len);
 	} else if (req.data.nr == __NR_listen) {
 		mediate_listen(&c);
 	} else {
@@ -367,6 +409,9 @@ void mediate_one(struct sandbox *sb)
 
 void sandbox_free(struct sandbox *sb)
 {
+	for (size_t i = 0; i < sizeof sb->pidfds / sizeof sb->pidfds[0]; i++)
+		if (sb->pidfds[i].pidfd > 0)
+			close(sb->pidfds[i].pidfd);
 	if (sb->reporter.suppressed)
 		reporter_refusal(&sb->reporter, sb->tool, (int)sb->pid,
 				 "more calls", "the rate limit hid them", NULL);

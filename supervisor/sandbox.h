@@ -15,6 +15,14 @@ struct sandbox {
 	struct mediation_policy policy;
 	struct reporter reporter;
 	unsigned pending;     /* connects being performed by worker threads */
+	/* pidfds of the threads that called last: pidfd_open and close cost
+	 * two syscalls a call otherwise.  A stale entry (the thread died and
+	 * its tid was reused) fails with ESRCH and is reopened. */
+	struct cached_pidfd {
+		pid_t tid;
+		int pidfd;
+	} pidfds[8];
+	unsigned next_pidfd;
 	bool hung_up;         /* listener reported POLLHUP */
 };
 

@@ -49,3 +49,34 @@ fi
 "$bin/spawnbench" "${args[@]}" | tee "$t/result"
 ratio=$(awk '/realistic policy/ {print $NF}' "$t/result" | tr -d x)
 echo "shim/direct ratio: ${ratio}x (target: at most 1.4x)"
+
+# ---- landstrip-supervisor: brokered calls (issue targets in brackets) ----
+cat >"$t/broker.ini" <<INI
+[sandbox]
+allowWrite = $t/proj
+allowLocalBinding = true
+INI
+sup=$bin/landstrip-supervisor
+try=$bin/try
+make -s -C "$here/.." build/try >/dev/null
+echo
+echo "brokered loopback bind (median, p90 in us) [target: at most 20 us median]"
+printf '  %-34s %s\n' "unconfined" "$("$try" bind-latency 3000)"
+printf '  %-34s %s\n' "per-tool supervisor" "$("$ls" -c "$t/broker.ini" -- "$try" bind-latency 3000)"
+printf '  %-34s %s\n' "session supervisor" "$("$sup" -- "$ls" -c "$t/broker.ini" -- "$try" bind-latency 3000)"
+
+echo
+echo "broker-mode /bin/true, $runs interleaved runs [target: at most 2.5x direct]"
+"$bin/spawnbench" "$runs" "direct /bin/true" /bin/true \
+	--- "per-tool supervisor" "$ls" -c "$t/broker.ini" -- /bin/true | tee "$t/broker"
+"$sup" -- "$bin/spawnbench" "$runs" "direct /bin/true" /bin/true \
+	--- "session supervisor" "$ls" -c "$t/broker.ini" -- /bin/true | tee -a "$t/broker"
+
+echo
+echo "16 sandboxes x 200 binds at once under one session supervisor"
+"$sup" -- bash -c '
+	fails=0
+	for i in $(seq 16); do "$1" -c "$2" -- "$3" bind-latency 200 >/dev/null 2>&1 & done
+	for i in $(seq 16); do wait -n || fails=$((fails + 1)); done
+	echo "  $((16 - fails)) of 16 sandboxes completed 200 binds each, $fails failed"
+	[ "$fails" = 0 ]' _ "$ls" "$t/broker.ini" "$try"

@@ -54,6 +54,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef AF_VSOCK
@@ -955,6 +956,44 @@ static int cmd_later(int argc, char **argv)
 	return run_command(argc - 1, argv + 1);
 }
 
+
+static int by_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* N loopback binds on fresh sockets; prints the median and 90th percentile
+ * of the bind(2) call alone, in microseconds, and fails if any failed. */
+static int cmd_bind_latency(int argc, char **argv)
+{
+	(void)argc;
+	long n;
+	if (!parse_long(argv[0], 10, &n) || n < 1 || n > 1000000)
+		return usage_error("bad count '%s'", argv[0]);
+	double *us = calloc((size_t)n, sizeof *us);
+	struct sockaddr_in lo = {.sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	for (long i = 0; i < n; i++) {
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return fail("socket");
+		struct timespec a, b;
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		int rc = bind(fd, (struct sockaddr *)&lo, sizeof lo);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		if (rc < 0)
+			return fail("bind");
+		us[i] = (double)(b.tv_sec - a.tv_sec) * 1e6 +
+			(double)(b.tv_nsec - a.tv_nsec) / 1e3;
+		close(fd);
+	}
+	qsort(us, (size_t)n, sizeof *us, by_double);
+	printf("%.1f %.1f\n", us[n / 2], us[n * 9 / 10]);
+	free(us);
+	return 0;
+}
+
 /* ---- terminals ------------------------------------------------------- */
 
 static int cmd_tiocsti(int argc, char **argv)
@@ -1375,6 +1414,7 @@ static const struct command commands[] = {
 	{"abstract-bind", 1, 1, cmd_abstract_bind, "NAME"},
 	{"unix-serve-self", 1, 1, cmd_unix_serve_self, "PATH"},
 	{"abstract-serve-self", 1, 1, cmd_abstract_serve_self, "NAME"},
+	{"bind-latency", 1, 1, cmd_bind_latency, "COUNT"},
 	{"background", 3, -1, cmd_background, "SECONDS OUTFILE SUBCOMMAND [ARG]..."},
 	{"later", 2, -1, cmd_later, "SECONDS SUBCOMMAND [ARG]..."},
 	/* terminals */

@@ -23,10 +23,17 @@ struct suite {
 	const struct test_case *cases;
 };
 
+/* supervisor/protocol.c (test_protocol.c); belongs with the others in
+ * test.h. */
+extern const struct test_case protocol_tests[];
+/* supervisor/decide.c (test_decide.c) */
+extern const struct test_case decide_tests[];
+
 static const struct suite suites[] = {
 	{"parse", parse_tests},     {"merge", merge_tests},
 	{"paths", paths_tests},     {"lower", lower_tests},
 	{"seccomp", seccomp_tests}, {"program", program_tests},
+	{"protocol", protocol_tests}, {"decide", decide_tests},
 };
 
 static const char *current_test;
