@@ -30,13 +30,13 @@ MUSL_INC := $(BUILD)/musl-include
 INIH_A ?= /usr/lib/x86_64-linux-gnu/libinih.a
 
 CONFIG_SRC := config/diag.c config/parse.c config/keys.c config/merge.c \
-	config/default_config.c config/paths.c config/lower.c
+	config/default_config.c config/paths.c config/lower.c config/system.c
 SHIM_SRC := shim/alloc.c shim/main.c shim/caps.c shim/mediation.c \
 	supervisor/protocol.c shim/cli.c shim/context.c shim/program.c \
 	shim/landlock.c shim/seccomp.c shim/fds.c shim/report.c
 SUPERVISOR_SRC := supervisor/main.c supervisor/loop.c supervisor/mediate.c \
 	supervisor/notify.c supervisor/decide.c supervisor/report.c \
-	supervisor/protocol.c config/diag.c config/paths.c
+	supervisor/protocol.c config/diag.c config/paths.c config/system.c
 HEADERS := $(wildcard config/*.h shim/*.h supervisor/*.h)
 MANPAGES := shim/landstrip-exec.1 config/landstrip.ini.5
 

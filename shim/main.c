@@ -8,6 +8,7 @@
 #include "../config/diag.h"
 #include "../config/lower.h"
 #include "../config/paths.h"
+#include "../config/system.h"
 #include "caps.h"
 #include "cli.h"
 #include "context.h"
@@ -246,6 +247,10 @@ int main(int argc, char **argv)
 					  "this policy narrows statically"
 				: getenv("LANDSTRIP_SUPERVISOR_FD")
 					? "session supervisor (LANDSTRIP_SUPERVISOR_FD)"
+				: yama_ptrace_scope() >= 1
+					? "per-tool landstrip-supervisor, which Yama "
+					  "ptrace_scope >= 1 will refuse: start the "
+					  "agent under landstrip-supervisor -- AGENT"
 					: "per-tool landstrip-supervisor";
 	if (cli.action == ACTION_CHECK) {
 		/* --check prints the policy even when it cannot be enforced

@@ -11,6 +11,7 @@
 #include "notify.h"
 #include "../config/diag.h"
 #include "../config/paths.h"
+#include "../config/system.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -109,13 +109,3 @@ bool target_root_is_ours(pid_t tid)
 	return n == 1 && root[0] == '/';
 }
 
-int yama_ptrace_scope(void)
-{
-	int fd = open("/proc/sys/kernel/yama/ptrace_scope", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	char c = '0';
-	ssize_t n = read(fd, &c, 1);
-	close(fd);
-	return n == 1 && c >= '0' && c <= '3' ? c - '0' : 1;
-}

@@ -46,8 +46,4 @@ int target_read(pid_t tid, uint64_t addr, void *buf, size_t len);
 int target_cwd(pid_t tid, char *buf, size_t len);
 bool target_root_is_ours(pid_t tid);
 
-/* /proc/sys/kernel/yama/ptrace_scope, or -1 without Yama (an unreadable
- * value counts as 1: assume the restriction). */
-int yama_ptrace_scope(void);
-
 #endif
