@@ -87,7 +87,7 @@ lint-man:
 		mandoc -T lint -W warning $(MANPAGES) && echo "man pages: lint clean"; \
 	else echo "man pages: mandoc not installed, lint skipped"; fi
 
-check: unit lint-man integration
+check: unit fuzz-replay lint-man integration
 
 bench: all
 	tests/bench.sh

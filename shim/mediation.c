@@ -272,8 +272,12 @@ int mediation_handover(struct mediation *m, const struct handover *h,
 	int fds[2] = {listener, STDERR_FILENO};
 	int rc = -1;
 	if (n < 0)
-		format_error(err, errlen,
-			     "the policy is too large to hand to the supervisor");
+		format_error(err, errlen, "cannot hand the policy to the "
+					  "supervisor: %s",
+			     errno == E2BIG ? "it is too large"
+					    : "a field is out of bounds (over 256 "
+					      "allowUnixSockets or 4096 write "
+					      "directories?)");
 	else if (wire_send(m->channel, WIRE_REGISTER, payload, (size_t)n, fds,
 			   2) < 0)
 		format_error(err, errlen, "cannot reach the supervisor: %s",
