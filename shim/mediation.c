@@ -27,8 +27,15 @@ bool mediation_needed(const struct policy *p)
 	bool network = policy_flag(p, SCALAR_ALLOW_NETWORK);
 	bool ports = p->scalars[SCALAR_HTTP_PROXY_PORT].set ||
 		     p->scalars[SCALAR_SOCKS_PROXY_PORT].set;
-	return policy_flag(p, SCALAR_ALLOW_LOCAL_BINDING) ||
-	       p->lists[LIST_ALLOW_UNIX_SOCKETS].len || (ports && !network);
+	if (policy_flag(p, SCALAR_ALLOW_LOCAL_BINDING) ||
+	    p->lists[LIST_ALLOW_UNIX_SOCKETS].len)
+		return true;
+	/* Proxy ports alone: Landlock allows the port on any host.  Keeping
+	 * them to loopback is worth a supervisor round trip per connect when
+	 * a session supervisor is there, but not a supervisor started for
+	 * every call (2x the cost of the call): per-tool mode relies on
+	 * Landlock's port rule, as documented. */
+	return ports && !network && getenv("LANDSTRIP_SUPERVISOR_FD");
 }
 
 bool mediation_nested(void)

@@ -22,9 +22,10 @@ struct mediation {
 	const char *fallback_path;
 };
 
-/* Does POLICY need decisions Landlock cannot make?  Loopback-only binds,
- * unix socket connections, and proxy ports (which Landlock would allow on
- * any host: the supervisor keeps them to loopback). */
+/* Does POLICY need decisions Landlock cannot make?  Loopback-only binds
+ * and unix socket connections always; proxy ports (which Landlock allows
+ * on any host, the supervisor keeps them to loopback) when a session
+ * supervisor is at hand. */
 bool mediation_needed(const struct policy *policy);
 
 /* Inside a landstrip sandbox already (our own static filter refuses new

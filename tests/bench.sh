@@ -75,8 +75,8 @@ echo "broker-mode /bin/true, $runs interleaved runs [target: at most 2.5x direct
 echo
 echo "16 sandboxes x 200 binds at once under one session supervisor"
 "$sup" -- bash -c '
-	fails=0
-	for i in $(seq 16); do "$1" -c "$2" -- "$3" bind-latency 200 >/dev/null 2>&1 & done
-	for i in $(seq 16); do wait -n || fails=$((fails + 1)); done
+	fails=0 pids=()
+	for i in $(seq 16); do "$1" -c "$2" -- "$3" bind-latency 200 >/dev/null 2>&1 & pids+=($!); done
+	for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
 	echo "  $((16 - fails)) of 16 sandboxes completed 200 binds each, $fails failed"
 	[ "$fails" = 0 ]' _ "$ls" "$t/broker.ini" "$try"
