@@ -6,6 +6,8 @@
 const char cli_usage[] =
 	"usage: landstrip-exec [-c FILE] [-p NAME] [--debug] [--] COMMAND [ARG]...\n"
 	"       landstrip-exec --check [-c FILE] [-p NAME]\n"
+	"       landstrip-exec --install-wrappers [DIR] | --remove-wrappers [DIR]\n"
+	"       landstrip-exec --doctor [-c FILE]\n"
 	"       landstrip-exec --version | --help\n"
 	"\n"
 	"Runs COMMAND confined by the landstrip policy: [sandbox] merged with\n"
@@ -18,6 +20,10 @@ const char cli_usage[] =
 	"  -p NAME    apply [tool.NAME] over [sandbox]\n"
 	"  --check    validate the config and print the resolved policy\n"
 	"  --debug    print the lowered policy before running (LANDSTRIP_DEBUG=1)\n"
+	"  --install-wrappers [DIR]  one symlink per [tool.NAME] in DIR (default:\n"
+	"             wrapperDir, else ~/.local/share/landstrip/bin)\n"
+	"  --remove-wrappers [DIR]   remove the symlinks to landstrip-exec in DIR\n"
+	"  --doctor   can this machine enforce the config? exit 0 if so\n"
 	"\n"
 	"Exit status: the tool's; or 127 command not found, 126 not executable,\n"
 	"2 usage error, 1 config or sandbox setup error.  See landstrip-exec(1).\n";
@@ -65,6 +71,15 @@ int cli_parse(struct cli *cli, int argc, char **argv, char *err, size_t len)
 			cli->action = ACTION_VERSION;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			cli->action = ACTION_HELP;
+		} else if (strcmp(a, "--doctor") == 0) {
+			cli->action = ACTION_DOCTOR;
+		} else if (strcmp(a, "--install-wrappers") == 0 ||
+			   strcmp(a, "--remove-wrappers") == 0) {
+			cli->action = a[2] == 'i' ? ACTION_INSTALL_WRAPPERS
+						  : ACTION_REMOVE_WRAPPERS;
+			/* An optional DIR: the next word if it is not an option. */
+			if (i + 1 < argc && argv[i + 1][0] != '-')
+				cli->wrapper_dir = argv[++i];
 		} else {
 			format_error(err, len, "unknown option '%s'", a);
 			return -1;

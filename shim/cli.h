@@ -5,7 +5,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum cli_action { ACTION_RUN, ACTION_CHECK, ACTION_VERSION, ACTION_HELP };
+enum cli_action {
+	ACTION_RUN,
+	ACTION_CHECK,
+	ACTION_VERSION,
+	ACTION_HELP,
+	ACTION_INSTALL_WRAPPERS,
+	ACTION_REMOVE_WRAPPERS,
+	ACTION_DOCTOR,
+};
 
 struct cli {
 	enum cli_action action;
@@ -14,6 +22,7 @@ struct cli {
 	const char *profile;   /* -p NAME, or the wrapper name */
 	bool debug;
 	char **command;        /* COMMAND [ARG]..., NULL-terminated */
+	const char *wrapper_dir; /* --install-wrappers/--remove-wrappers DIR */
 };
 
 /* Fill CLI from argv; returns 0, or -1 with ERR set (a usage error). */
