@@ -41,7 +41,7 @@ SUPERVISOR_SRC := supervisor/main.c supervisor/loop.c supervisor/mediate.c \
 HEADERS := $(wildcard config/*.h shim/*.h supervisor/*.h)
 MANPAGES := shim/landstrip-exec.1 config/landstrip.ini.5
 
-.PHONY: all check unit lint-man integration bench install uninstall clean
+.PHONY: FORCE all check unit lint-man integration bench install uninstall clean
 all: $(BUILD)/landstrip-exec $(BUILD)/landstrip-supervisor
 
 $(MUSL_INC)/.stamp:
@@ -52,7 +52,14 @@ $(MUSL_INC)/.stamp:
 	ln -sfn /usr/include/ini.h $(MUSL_INC)/ini.h
 	touch $@
 
-$(BUILD)/landstrip-exec: $(CONFIG_SRC) $(SHIM_SRC) $(HEADERS) $(MUSL_INC)/.stamp
+# The supervisor's libexec path is compiled into the shim: a different
+# PREFIX at install time must rebuild it, and only then.
+$(BUILD)/libexecdir: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(LIBEXECDIR)' | cmp -s - $@ || echo '$(LIBEXECDIR)' > $@
+FORCE:
+
+$(BUILD)/landstrip-exec: $(CONFIG_SRC) $(SHIM_SRC) $(HEADERS) $(MUSL_INC)/.stamp $(BUILD)/libexecdir
 	$(SHIM_CC) $(ALL_CFLAGS) -Os -I$(MUSL_INC) -Iconfig -static $(LDHARDEN) -s \
 		-o $@ $(CONFIG_SRC) $(SHIM_SRC) $(INIH_A)
 	@size=$$(stat -c %s $@); test $$size -le 409600 || \
@@ -94,18 +101,28 @@ bench: all
 	tests/bench.sh
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)
 	install -m 0755 $(BUILD)/landstrip-exec $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(BUILD)/landstrip-supervisor $(DESTDIR)$(LIBEXECDIR)/
+	ln -sf "$$(realpath -m --relative-to=$(BINDIR) $(LIBEXECDIR))/landstrip-supervisor" \
+		$(DESTDIR)$(BINDIR)/landstrip-supervisor
 	install -m 0644 shim/landstrip-exec.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 config/landstrip.ini.5 $(DESTDIR)$(MANDIR)/man5/
+	test ! -f supervisor/landstrip-supervisor.8 || \
+		install -m 0644 supervisor/landstrip-supervisor.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 install/config.ini.example $(DESTDIR)$(DATADIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/landstrip-exec \
+		$(DESTDIR)$(BINDIR)/landstrip-supervisor \
+		$(DESTDIR)$(LIBEXECDIR)/landstrip-supervisor \
 		$(DESTDIR)$(MANDIR)/man1/landstrip-exec.1 \
-		$(DESTDIR)$(MANDIR)/man5/landstrip.ini.5
+		$(DESTDIR)$(MANDIR)/man5/landstrip.ini.5 \
+		$(DESTDIR)$(MANDIR)/man8/landstrip-supervisor.8
 	rm -rf $(DESTDIR)$(DATADIR)
+	-rmdir $(DESTDIR)$(LIBEXECDIR)
 
 clean:
 	rm -rf $(BUILD)

@@ -8,6 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifndef LANDSTRIP_LIBEXECDIR
+#define LANDSTRIP_LIBEXECDIR "/usr/local/libexec/landstrip"
+#endif
+
 static void add_mandatory(struct context *ctx, const char *path,
 			  const char *why)
 {
@@ -103,6 +107,8 @@ static void find_self(struct context *ctx)
 	char *sup = path_join(dir, "landstrip-supervisor");
 	add_mandatory(ctx, sup, "landstrip-supervisor binary");
 	free(sup);
+	add_mandatory(ctx, LANDSTRIP_LIBEXECDIR "/landstrip-supervisor",
+		      "landstrip-supervisor binary");
 	free(dir);
 	if (ctx->home && ctx->home[0] == '/') {
 		char *wrappers =

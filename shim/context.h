@@ -9,7 +9,7 @@
 
 #include <sys/stat.h>
 
-#define MAX_MANDATORY 12
+#define MAX_MANDATORY 16
 
 struct context {
 	char *cwd;
