@@ -1,9 +1,8 @@
 #!/bin/bash
 # make install into a temporary prefix, then run the installed pair with the
 # build tree out of the way: nothing may point back into the source tree.
-. "$(dirname "$0")/../lib/tap.sh"
-
 src=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../lib/tap.sh"
 if [ ! -f "$src/Makefile" ] || [ ! -w "$src" ] || ! command -v musl-gcc >/dev/null; then
 	skip "make install" "needs a writable source tree and musl-gcc (the unprivileged pass runs from a copy)"
 	exit 0
