@@ -39,7 +39,7 @@ SUPERVISOR_SRC := supervisor/main.c supervisor/loop.c supervisor/mediate.c \
 	supervisor/notify.c supervisor/decide.c supervisor/report.c \
 	supervisor/protocol.c config/diag.c config/paths.c config/system.c
 HEADERS := $(wildcard config/*.h shim/*.h supervisor/*.h)
-MANPAGES := shim/landstrip-exec.1 config/landstrip.ini.5
+MANPAGES := shim/landstrip-exec.1 config/landstrip.ini.5 supervisor/landstrip-supervisor.8
 
 .PHONY: FORCE all check unit lint-man integration bench install uninstall clean
 all: $(BUILD)/landstrip-exec $(BUILD)/landstrip-supervisor

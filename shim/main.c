@@ -98,15 +98,21 @@ static void confine(struct landlock *ll, const struct lowered *l,
 	if (mediated && mediation_handover(&plan->med, &plan->handover, err,
 					   sizeof err) < 0)
 		die(EXIT_SETUP_ERROR, "%s", err);
+	/* Nested, an enclosing supervisor (if any) would perform bind and
+	 * connect unconfined: what this policy refuses is refused here. */
+	bool nested = plan->nested;
+	bool binds = l->allow_local_binding || l->allow_network;
 	bool no_network = !l->allow_network && !l->port_count &&
 			  !l->allow_local_binding && !l->unix_socket_count;
 	struct filter_options opt = {
 		.allow_network = l->allow_network,
-		.mediated = mediated,
-		/* Nested, an enclosing supervisor would perform these calls
-		 * unconfined: refuse here what this policy refuses. */
-		.deny_bind = plan->nested && !l->allow_local_binding,
-		.deny_connect = plan->nested && no_network,
+		.unix_streams = mediated ||
+				(nested && (l->unix_socket_count ||
+					    l->allow_local_binding)),
+		.pass_listen = l->allow_network || mediated ||
+			       (nested && l->allow_local_binding),
+		.deny_bind = nested && !binds,
+		.deny_connect = nested && no_network,
 	};
 	if (seccomp_install(&opt) < 0)
 		die_errno(EXIT_SETUP_ERROR, "cannot install the seccomp filter");
@@ -155,18 +161,26 @@ static const char *report_destination(const struct context *ctx,
 	return path;
 }
 
+/* supervisor = from [landstrip], with ~ expanded; NULL when unset. */
+static const char *configured_supervisor(const struct context *ctx,
+					 const struct config *cfg)
+{
+	char err[256];
+	return cfg->settings.supervisor
+		       ? path_expand(cfg->settings.supervisor, ctx->cwd,
+				     ctx->home, err, sizeof err)
+		       : NULL;
+}
+
 static void start_mediation(struct mediation_plan *plan,
 			    const struct context *ctx, const struct config *cfg)
 {
-	char err[1024];
-	char *configured = NULL;
-	if (cfg->settings.supervisor)
-		configured = path_expand(cfg->settings.supervisor, ctx->cwd,
-					 ctx->home, err, sizeof err);
-	const char *path = mediation_find_supervisor(ctx->self_path, configured,
-						     err, sizeof err);
+	char err[1024], where[1024] = "";
+	const char *path = mediation_find_supervisor(
+		ctx->self_path, configured_supervisor(ctx, cfg), where,
+		sizeof where);
 	if (mediation_start(&plan->med, path, err, sizeof err) < 0)
-		die(EXIT_SETUP_ERROR, "%s", err);
+		die(EXIT_SETUP_ERROR, "%s", path ? err : where);
 }
 
 static char *find_program(const struct cli *cli, const struct policy *p,
@@ -349,8 +363,9 @@ int main(int argc, char **argv)
 					    sizeof err);
 	if (mediation_needed(&policy))
 		rep.mediation = mediation_nested()
-					? "nested: an enclosing sandbox mediates; "
-					  "this policy narrows statically"
+					? "nested in a landstrip sandbox: no supervisor "
+					  "of its own; the enclosing sandbox's rules "
+					  "apply, narrowed statically"
 				: getenv("LANDSTRIP_SUPERVISOR_FD")
 					? "session supervisor (LANDSTRIP_SUPERVISOR_FD)"
 				: yama_ptrace_scope() >= 1
@@ -372,8 +387,8 @@ int main(int argc, char **argv)
 		if (!problem && rep.mediation && !getenv("LANDSTRIP_SUPERVISOR_FD") &&
 		    !mediation_nested() &&
 		    !mediation_find_supervisor(ctx.self_path,
-					       cfg.settings.supervisor, err,
-					       sizeof err))
+					       configured_supervisor(&ctx, &cfg),
+					       err, sizeof err))
 			problem = err;
 		if (problem)
 			die(EXIT_SETUP_ERROR, "cannot enforce: %s", problem);
@@ -384,10 +399,12 @@ int main(int argc, char **argv)
 	if (problem)
 		die(EXIT_SETUP_ERROR, "%s", problem);
 
-	struct mediation_plan plan = {.wanted = mediation_needed(&policy)};
+	/* Nested in a landstrip sandbox, whatever this policy needs: the
+	 * static narrowing applies even to a policy with no network at all. */
+	struct mediation_plan plan = {.wanted = mediation_needed(&policy),
+				      .nested = mediation_nested()};
 	if (plan.wanted) {
 		/* Before confinement: the supervisor must start unconfined. */
-		plan.nested = mediation_nested();
 		if (!plan.nested)
 			start_mediation(&plan, &ctx, &cfg);
 		plan.handover = (struct handover){

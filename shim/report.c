@@ -76,8 +76,11 @@ static void print_network(FILE *out, const struct lowered *l,
 		if (!l->port_count)
 			fprintf(out, "  TCP connect: denied\n");
 		for (size_t i = 0; i < l->port_count; i++) {
-			fprintf(out, "  TCP connect: port %u on loopback",
-				l->connect_ports[i]);
+			fprintf(out, "  TCP connect: port %u %s", l->connect_ports[i],
+				mediated ? "on loopback"
+					 : "on any host (Landlock knows ports "
+					   "only; session mode keeps it to "
+					   "loopback)");
 			print_source(out, l->port_src[i]);
 			fputc('\n', out);
 		}

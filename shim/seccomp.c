@@ -165,7 +165,7 @@ static void dispatch(struct prog *p, const struct filter_options *opt)
 	/* listen(2) on an unbound TCP socket binds 0.0.0.0 without passing
 	 * Landlock's bind check (THREATS.md #5); a supervisor checks it
 	 * instead when one mediates. */
-	if ((!opt->allow_network && !opt->mediated) || opt->deny_bind)
+	if (!(opt->allow_network || opt->pass_listen) || opt->deny_bind)
 		jump(p, BPF_JEQ, __NR_listen, L_EACCES, L_ALLOW);
 	place(p, L_ALLOW);
 	ret(p, SECCOMP_RET_ALLOW);
@@ -182,10 +182,10 @@ static void socket_rules(struct prog *p, const struct filter_options *opt)
 	 * new unix socket without the supervisor, and with it only stream
 	 * and seqpacket ones, whose connect(2) it decides.  A datagram
 	 * socket could sendto(2) any pathname socket unmediated. */
-	jump(p, BPF_JEQ, AF_UNIX, opt->mediated ? L_UNIX : L_EACCES, L_NEXT);
+	jump(p, BPF_JEQ, AF_UNIX, opt->unix_streams ? L_UNIX : L_EACCES, L_NEXT);
 	jump(p, BPF_JEQ, AF_NETLINK, L_NETLINK, L_EAFNOSUPPORT);
 
-	if (opt->mediated) {
+	if (opt->unix_streams) {
 		place(p, L_UNIX);
 		load(p, ARG_LO(1));
 		emit(p, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K,

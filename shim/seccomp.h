@@ -10,11 +10,14 @@ struct sock_filter;
 
 struct filter_options {
 	bool allow_network; /* allowNetwork = true: any IPv4/IPv6 socket */
-	bool mediated;      /* a supervisor decides bind/connect/listen: unix
-			       stream sockets may be created, listen passes */
-	bool deny_bind;     /* nested under a mediating sandbox without a
-			       listener of our own: refuse bind and listen */
-	bool deny_connect;  /* likewise, for a policy with no network at all */
+	bool unix_streams;  /* unix stream/seqpacket sockets may be created:
+			       a supervisor decides their bind and connect */
+	bool pass_listen;   /* listen(2) is left to Landlock's bind rule and a
+			       supervisor (else refused: it could auto-bind
+			       0.0.0.0 past Landlock) */
+	bool deny_bind;     /* nested under a sandbox whose supervisor would
+			       perform binds unconfined: refuse bind here */
+	bool deny_connect;  /* likewise connect, for a policy with no network */
 };
 
 /* Build the program into PROG (capacity CAP); returns its length or -1. */

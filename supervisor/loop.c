@@ -24,9 +24,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef P_PIDFD
-#define P_PIDFD 3
-#endif
 #define REGISTER_TIMEOUT_MS 5000
 
 static void reply_error(int channel, int err, const char *message)
@@ -230,17 +227,20 @@ static int poll_timeout(const struct supervisor *sup)
 	return wait < 0 ? 0 : (int)wait;
 }
 
-static void reap_agent(struct supervisor *sup)
+/* Reap every child that is done: the agent (its status is ours) and, in
+ * session mode, orphaned daemons re-parented to us as subreaper. */
+static void reap_children(struct supervisor *sup)
 {
-	siginfo_t info;
-	memset(&info, 0, sizeof info);
-	if (waitid(P_PIDFD, (id_t)sup->agent_pidfd, &info, WEXITED | WNOHANG) < 0 ||
-	    info.si_pid == 0)
-		return;
-	sup->exit_status = info.si_code == CLD_EXITED ? info.si_status
-						      : 128 + info.si_status;
-	close(sup->agent_pidfd);
-	sup->agent_pidfd = -1;
+	int status;
+	pid_t pid;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid != sup->agent_pid || sup->agent_pidfd < 0)
+			continue;
+		sup->exit_status = WIFEXITED(status) ? WEXITSTATUS(status)
+						     : 128 + WTERMSIG(status);
+		close(sup->agent_pidfd);
+		sup->agent_pidfd = -1;
+	}
 }
 
 int supervisor_run(struct supervisor *sup)
@@ -265,6 +265,8 @@ int supervisor_run(struct supervisor *sup)
 				continue;
 			die_errno(EXIT_SETUP_ERROR, "supervisor: poll");
 		}
+		if (sup->session)
+			reap_children(sup);
 		for (size_t i = other_at; i < n; i++) {
 			if (!pfds[i].revents)
 				continue;
@@ -276,8 +278,6 @@ int supervisor_run(struct supervisor *sup)
 				} else {
 					take_connect(sup);
 				}
-			} else if (pfds[i].fd == sup->agent_pidfd) {
-				reap_agent(sup);
 			}
 		}
 		/* Registrations: one REGISTER each, answered, then the channel

@@ -22,6 +22,7 @@ struct supervisor {
 	size_t pending_count;
 	int session_fd;        /* session mode: shared socket, or -1 */
 	int agent_pidfd;       /* session mode: the agent, until it exits */
+	pid_t agent_pid;
 	int exit_status;
 	struct sandbox sandboxes[SUPERVISOR_MAX_SANDBOXES];
 	size_t sandbox_count;

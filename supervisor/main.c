@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -74,6 +75,10 @@ static int session(char **command)
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		die_errno(EXIT_SETUP_ERROR, "supervisor: socketpair");
+	/* Daemons that double-fork land on us, not on init: we stay their
+	 * ancestor, which Yama's ptrace_scope 1 requires for mediation. */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		die_errno(EXIT_SETUP_ERROR, "supervisor: PR_SET_CHILD_SUBREAPER");
 	pid_t pid = fork();
 	if (pid < 0)
 		die_errno(EXIT_SETUP_ERROR, "supervisor: fork");
@@ -92,6 +97,7 @@ static int session(char **command)
 	}
 	close(sv[1]);
 	sup.session = true;
+	sup.agent_pid = pid;
 	sup.session_fd = sv[0];
 	sup.agent_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (sup.agent_pidfd < 0)
