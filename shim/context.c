@@ -153,9 +153,15 @@ void context_load_config(struct context *ctx, struct config *cfg,
 void context_add_setting_denies(struct context *ctx, const struct config *cfg)
 {
 	const struct program_settings *s = &cfg->settings;
-	const char *paths[] = {s->wrapper_dir, s->supervisor};
-	const char *why[] = {"wrapperDir", "supervisor"};
-	for (int i = 0; i < 2; i++) {
+	/* The report file is written by the unconfined supervisor: the tool
+	 * must not replace it with a link to a file of its choosing. */
+	const char *report = s->report && strcmp(s->report, "stderr") != 0 &&
+					     strcmp(s->report, "none") != 0
+				     ? s->report
+				     : NULL;
+	const char *paths[] = {s->wrapper_dir, s->supervisor, report};
+	const char *why[] = {"wrapperDir", "supervisor", "report file"};
+	for (int i = 0; i < 3; i++) {
 		if (!paths[i])
 			continue;
 		char err[256];

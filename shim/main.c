@@ -106,9 +106,9 @@ static void confine(struct landlock *ll, const struct lowered *l,
 			  !l->allow_local_binding && !l->unix_socket_count;
 	struct filter_options opt = {
 		.allow_network = l->allow_network,
-		.unix_streams = mediated ||
-				(nested && (l->unix_socket_count ||
-					    l->allow_local_binding)),
+		/* Not when nested: the enclosing supervisor would bind and
+		 * connect them by its own policy's paths, not ours. */
+		.unix_streams = mediated,
 		.pass_listen = l->allow_network || mediated ||
 			       (nested && l->allow_local_binding),
 		.deny_bind = nested && !binds,
@@ -434,5 +434,6 @@ int main(int argc, char **argv)
 	}
 
 	confine(&ll, &lowered, &plan);
+	mediation_close_session();
 	exec_tool(program, cli.command);
 }

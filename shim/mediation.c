@@ -30,12 +30,10 @@ bool mediation_needed(const struct policy *p)
 	if (policy_flag(p, SCALAR_ALLOW_LOCAL_BINDING) ||
 	    p->lists[LIST_ALLOW_UNIX_SOCKETS].len)
 		return true;
-	/* Proxy ports alone: Landlock allows the port on any host.  Keeping
-	 * them to loopback is worth a supervisor round trip per connect when
-	 * a session supervisor is there, but not a supervisor started for
-	 * every call (2x the cost of the call): per-tool mode relies on
-	 * Landlock's port rule, as documented. */
-	return ports && !network && getenv("LANDSTRIP_SUPERVISOR_FD");
+	/* Proxy ports: Landlock allows the port on any host (THREATS.md #5);
+	 * only a supervisor keeps them to loopback, even at the price of
+	 * starting one for every call in per-tool mode. */
+	return ports && !network;
 }
 
 bool mediation_nested(void)
@@ -297,4 +295,14 @@ int mediation_handover(struct mediation *m, const struct handover *h,
 	close(m->channel);
 	m->channel = -1;
 	return rc;
+}
+
+void mediation_close_session(void)
+{
+	/* Only shims outside any sandbox can register (a nested one cannot
+	 * install a listener), so the tool has no use for the session socket,
+	 * and must not get it: it could flood the supervisor. */
+	int fd = session_socket();
+	if (fd >= 0)
+		close(fd);
 }

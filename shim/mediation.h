@@ -22,10 +22,9 @@ struct mediation {
 	const char *fallback_path;
 };
 
-/* Does POLICY need decisions Landlock cannot make?  Loopback-only binds
- * and unix socket connections always; proxy ports (which Landlock allows
- * on any host, the supervisor keeps them to loopback) when a session
- * supervisor is at hand. */
+/* Does POLICY need decisions Landlock cannot make?  Loopback-only binds,
+ * unix socket connections, and proxy ports (which Landlock allows on any
+ * host: the supervisor keeps them to loopback). */
 bool mediation_needed(const struct policy *policy);
 
 /* Inside a landstrip sandbox already (our own static filter refuses new
@@ -55,5 +54,9 @@ struct handover {
  * with ERR (the supervisor's own message when it refused). */
 int mediation_handover(struct mediation *m, const struct handover *h,
 		       char *err, size_t errlen);
+
+/* Close LANDSTRIP_SUPERVISOR_FD before the exec: it is landstrip's, and
+ * nothing in a sandbox can use it. */
+void mediation_close_session(void);
 
 #endif

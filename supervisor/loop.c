@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -91,9 +92,18 @@ static int open_report(const struct wire_policy *w, int tool_stderr)
 	}
 	if (w->report && strcmp(w->report, "stderr") != 0) {
 		close(tool_stderr);
-		return open(w->report,
-			    O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
-			    0600);
+		/* We write unconfined: never through a symlink a tool may have
+		 * planted, and only into a plain file.  (The shim also makes
+		 * the report file write-denied inside the sandbox.) */
+		int fd = open(w->report, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+						 O_NOCTTY | O_NOFOLLOW | O_NONBLOCK,
+			      0600);
+		struct stat st;
+		if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+			close(fd);
+			fd = -1;
+		}
+		return fd;
 	}
 	return tool_stderr;
 }
@@ -156,23 +166,31 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+static void drop_pending(struct supervisor *sup, size_t i)
+{
+	close(sup->pending[i].fd);
+	sup->pending[i] = sup->pending[--sup->pending_count];
+}
+
 static void add_pending(struct supervisor *sup, int channel)
 {
 	if (sup->pending_count == SUPERVISOR_MAX_PENDING) {
-		reply_error(channel, EMFILE, "too many registrations at once");
-		close(channel);
-		return;
+		/* Full of registrations that never came: the oldest is the
+		 * likeliest dead, and only processes outside every sandbox
+		 * hold the session socket.  It goes, the newcomer stays. */
+		size_t oldest = 0;
+		for (size_t i = 1; i < sup->pending_count; i++)
+			if (sup->pending[i].deadline < sup->pending[oldest].deadline)
+				oldest = i;
+		reply_error(sup->pending[oldest].fd, EMFILE,
+			    "too many registrations at once");
+		drop_pending(sup, oldest);
 	}
 	sup->pending[sup->pending_count].fd = channel;
 	sup->pending[sup->pending_count].deadline = now_ms() + REGISTER_TIMEOUT_MS;
 	sup->pending_count++;
 }
 
-static void drop_pending(struct supervisor *sup, size_t i)
-{
-	close(sup->pending[i].fd);
-	sup->pending[i] = sup->pending[--sup->pending_count];
-}
 
 /* Session mode: a shim sends CONNECT with its private channel. */
 static void take_connect(struct supervisor *sup)
@@ -182,14 +200,12 @@ static void take_connect(struct supervisor *sup)
 	int fds[WIRE_MAX_FDS];
 	size_t nfds = 0;
 	char err[256];
+	/* An empty packet reads like end of stream; whether every peer is
+	 * gone is POLLHUP's to say, so nothing read here closes the socket
+	 * (a tool sending one empty packet must not end the session). */
 	if (wire_recv(sup->session_fd, buf, sizeof buf, &hdr, fds, 1, &nfds, 0,
-		      err, sizeof err) < 0) {
-		if (errno == ECONNRESET) {
-			close(sup->session_fd);
-			sup->session_fd = -1;
-		}
+		      err, sizeof err) < 0)
 		return;
-	}
 	if (hdr.type != WIRE_CONNECT || nfds != 1) {
 		for (size_t i = 0; i < nfds; i++)
 			close(fds[i]);
@@ -271,8 +287,7 @@ int supervisor_run(struct supervisor *sup)
 			if (!pfds[i].revents)
 				continue;
 			if (pfds[i].fd == sup->session_fd) {
-				if (pfds[i].revents & (POLLHUP | POLLERR) &&
-				    !(pfds[i].revents & POLLIN)) {
+				if (pfds[i].revents & (POLLHUP | POLLERR)) {
 					close(sup->session_fd);
 					sup->session_fd = -1;
 				} else {

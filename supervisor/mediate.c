@@ -145,6 +145,81 @@ static void note_created(struct call *c)
 				   len - offsetof(struct sockaddr_un, sun_path) - 1);
 }
 
+
+static void note_tcp_inode(struct sandbox *sb, int sock)
+{
+	struct stat st;
+	if (fstat(sock, &st) < 0)
+		return;
+	for (size_t i = 0; i < sb->tcp_inode_count; i++)
+		if (sb->tcp_inodes[i] == st.st_ino)
+			return;
+	ino_t *grown = realloc(sb->tcp_inodes,
+			       (sb->tcp_inode_count + 1) * sizeof *grown);
+	if (!grown)
+		return; /* unrecorded: connects to it are refused, fail closed */
+	sb->tcp_inodes = grown;
+	sb->tcp_inodes[sb->tcp_inode_count++] = st.st_ino;
+}
+
+static bool inode_is_ours(const struct sandbox *sb, unsigned long ino)
+{
+	for (size_t i = 0; i < sb->tcp_inode_count; i++)
+		if (sb->tcp_inodes[i] == (ino_t)ino)
+			return true;
+	return false;
+}
+
+/* Every socket listening on PORT in /proc/net/FILE must be ours. */
+static bool listeners_ours(const struct sandbox *sb, const char *file,
+			   unsigned port)
+{
+	char path[32];
+	snprintf(path, sizeof path, "/proc/net/%s", file);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	char line[512];
+	bool ok = true;
+	while (ok && fgets(line, sizeof line, f)) {
+		char local[64];
+		unsigned st = 0;
+		unsigned long ino = 0;
+		/* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
+		if (sscanf(line, " %*s %63s %*s %x %*s %*s %*s %*s %*s %lu", local,
+			   &st, &ino) != 3 || st != 0x0A /* LISTEN */)
+			continue;
+		char *colon = strrchr(local, ':');
+		if (colon && strtoul(colon + 1, NULL, 16) == port &&
+		    !inode_is_ours(sb, ino))
+			ok = false;
+	}
+	fclose(f);
+	return ok;
+}
+
+/* A loopback connect allowed because the tool bound that address itself:
+ * only while what listens there is still the tool's socket.  A proxy port
+ * or allowNetwork needs no such check. */
+static bool reaches_only_ours(const struct call *c, const struct decision *d)
+{
+	const struct mediation_policy *pol = &c->sb->policy;
+	unsigned port;
+	if (pol->allow_network)
+		return true;
+	if (d->addr.ss_family == AF_INET)
+		port = ntohs(((const struct sockaddr_in *)&d->addr)->sin_port);
+	else if (d->addr.ss_family == AF_INET6)
+		port = ntohs(((const struct sockaddr_in6 *)&d->addr)->sin6_port);
+	else
+		return true; /* AF_UNSPEC disconnect, netlink */
+	for (size_t i = 0; i < pol->port_count; i++)
+		if (pol->ports[i] == port)
+			return true;
+	return listeners_ours(c->sb, "tcp", port) &&
+	       listeners_ours(c->sb, "tcp6", port);
+}
+
 static int canonical_of_fd(int fd, char *buf, size_t len)
 {
 	char link[64];
@@ -328,6 +403,13 @@ static void mediate_address(struct call *c, enum op op,
 		return;
 	}
 	if (op == OP_CONNECT) {
+		if (!reaches_only_ours(c, &d)) {
+			d.error = EACCES;
+			d.hint = "the port bound inside was let go and another "
+				 "program listens there now";
+			deny(c, &d);
+			return;
+		}
 		start_connect(c, &d.addr, d.addrlen, -1);
 		return;
 	}
@@ -339,6 +421,8 @@ static void mediate_address(struct call *c, enum op op,
 	notify_answer(c->sb->listener, c->req->id, 0, rc == 0 ? 0 : err);
 	if (rc == 0)
 		note_created(c);
+	if (rc == 0 && (c->si.domain == AF_INET || c->si.domain == AF_INET6))
+		note_tcp_inode(c->sb, c->sock);
 }
 
 static void mediate_listen(struct call *c)
@@ -416,6 +500,7 @@ void sandbox_free(struct sandbox *sb)
 		reporter_refusal(&sb->reporter, sb->tool, (int)sb->pid,
 				 "more calls", "the rate limit hid them", NULL);
 	close(sb->listener);
+	free(sb->tcp_inodes);
 	reporter_close(&sb->reporter);
 	mediation_policy_free(&sb->policy);
 	free(sb->tool);

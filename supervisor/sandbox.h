@@ -23,6 +23,11 @@ struct sandbox {
 		int pidfd;
 	} pidfds[8];
 	unsigned next_pidfd;
+	/* sockfs inodes of the TCP sockets bound inside: a connect to an
+	 * address bound inside must still reach one of them, not a host
+	 * service that took the port after the tool let it go */
+	ino_t *tcp_inodes;
+	size_t tcp_inode_count;
 	bool hung_up;         /* listener reported POLLHUP */
 };
 

@@ -20,7 +20,11 @@
  * FD to connect instead of a new socket (to test Landlock's scopes apart
  * from the seccomp socket rule); `with-socket FD FAMILY TYPE CMD...` hands
  * CMD such an unconnected socket; `connect-fastopen` connects with
- * sendto(MSG_FASTOPEN) instead of connect(2). */
+ * sendto(MSG_FASTOPEN) instead of connect(2).  For the supervisor:
+ * `unix-bind-len` sends a sun_path with no NUL within the length and junk
+ * after it; `bind-family` binds a socket of one family to an address of
+ * another, or with an odd length; `session-junk` writes hostile messages
+ * to $LANDSTRIP_SUPERVISOR_FD. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -994,6 +998,248 @@ static int cmd_bind_latency(int argc, char **argv)
 	return 0;
 }
 
+/* ---- more probes for the supervisor (tests/integration/50-supervisor.sh) */
+
+/* bind(2) on a new unix stream socket with an address of exactly
+ * offsetof(sun_path) + N bytes: sun_path holds PATH and then 'X' bytes,
+ * never a NUL, so with N = strlen(PATH) the name is unterminated and the
+ * bytes after it are junk a careless reader would take for the name.  A
+ * 108-byte PATH with N = 108 fills sun_path (legal for the kernel). */
+static int cmd_unix_bind_len(int argc, char **argv)
+{
+	(void)argc;
+	struct sockaddr_un sun;
+	size_t len = strlen(argv[0]);
+	long n;
+	if (!parse_long(argv[1], 10, &n) || n < 0 ||
+	    n > (long)sizeof sun.sun_path)
+		return usage_error("bad length '%s'", argv[1]);
+	if (len > sizeof sun.sun_path)
+		return usage_error("name too long: '%s'", argv[0]);
+	memset(&sun, 'X', sizeof sun);
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, argv[0], len);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return fail("socket");
+	if (bind(fd, (struct sockaddr *)&sun,
+		 (socklen_t)(offsetof(struct sockaddr_un, sun_path) + (size_t)n)) < 0)
+		return fail("bind");
+	return ok();
+}
+
+/* An abstract name the kernel picks (bind(2) with only the family), then
+ * listen and connect to the name getsockname reports. */
+static int cmd_autobind_serve_self(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	int srv = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (srv < 0)
+		return fail("socket");
+	sa_family_t fam = AF_UNIX;
+	if (bind(srv, (struct sockaddr *)&fam, sizeof fam) < 0)
+		return fail("bind");
+	if (listen(srv, 4) < 0)
+		return fail("listen");
+	struct sockaddr_un sun;
+	socklen_t len = sizeof sun;
+	if (getsockname(srv, (struct sockaddr *)&sun, &len) < 0)
+		return fail("getsockname");
+	int cli = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (cli < 0)
+		return fail("socket");
+	if (connect(cli, (struct sockaddr *)&sun, len) < 0)
+		return fail("connect");
+	return ok();
+}
+
+/* bind(2) a new stream socket of FAMILY to HOST PORT, optionally passing
+ * LEN (up to 512) as the address length: the family comes from the
+ * socket, the address may be of another one (THREATS.md #10). */
+static int cmd_bind_family(int argc, char **argv)
+{
+	long family, n = -1;
+	if (!parse_keyword(families, argv[0], &family))
+		return usage_error("unknown family '%s'", argv[0]);
+	struct sockaddr_storage ss;
+	socklen_t len;
+	if (!parse_addr(argv[1], argv[2], &ss, &len))
+		return EXIT_USAGE;
+	if (argc > 3 && (!parse_long(argv[3], 10, &n) || n < 0 || n > 512))
+		return usage_error("bad length '%s'", argv[3]);
+	static unsigned char buf[512];
+	memcpy(buf, &ss, sizeof ss);
+	int fd = socket((int)family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return fail("socket");
+	if (bind(fd, (struct sockaddr *)buf, n >= 0 ? (socklen_t)n : len) < 0)
+		return fail("bind");
+	return ok();
+}
+
+/* bind HOST PORT without SO_REUSEPORT, set it, then listen(2). */
+static int cmd_reuseport_after_bind(int argc, char **argv)
+{
+	(void)argc;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	if (!parse_addr(argv[0], argv[1], &ss, &len))
+		return EXIT_USAGE;
+	int fd = tcp_socket_for(&ss);
+	if (fd < 0)
+		return fail("socket");
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
+		return fail("bind");
+	int one = 1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0)
+		return fail("setsockopt");
+	if (listen(fd, 4) < 0)
+		return fail("listen");
+	return ok();
+}
+
+/* The session supervisor's protocol, as far as a hostile tool needs it
+ * (supervisor/protocol.h): a 16-byte header, fds as SCM_RIGHTS. */
+struct junk_header {
+	uint32_t magic, version_type, length, reserved;
+};
+
+static int send_packet(int sock, const void *data, size_t len,
+		       const int *fds, size_t nfds)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int) * 2)];
+	} control;
+	struct iovec iov = {(void *)data, len};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+	if (nfds) {
+		memset(&control, 0, sizeof control);
+		msg.msg_control = control.buf;
+		msg.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+		memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
+	}
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
+static struct junk_header junk_header(unsigned type, uint32_t length)
+{
+	/* "LSTR", version 1 in the low half, the type in the high half (in
+	 * memory order on this little-endian machine). */
+	return (struct junk_header){0x5254534cu, 1u | type << 16, length, 0};
+}
+
+/* Write junk MODE to the session supervisor's socket
+ * ($LANDSTRIP_SUPERVISOR_FD): garbage, empty, bad-header, connect-nofd,
+ * connect-file, connect-2fds, register-bogus (over a real private
+ * channel: exit 3 if it was not an ERROR), connect-silent (COUNT private
+ * channels that never speak, held for SECONDS after printing "sent"), or
+ * all (every one but connect-silent, "empty" last). */
+static int session_junk(const char *mode, int sock, long seconds,
+			long count)
+{
+	bool all = strcmp(mode, "all") == 0;
+	int sv[2], fds[2];
+	struct junk_header h;
+	unsigned char garbage[100];
+	memset(garbage, 0xaa, sizeof garbage);
+	if (all || strcmp(mode, "garbage") == 0)
+		if (send_packet(sock, garbage, sizeof garbage, NULL, 0) < 0)
+			return fail("send garbage");
+	if (all || strcmp(mode, "bad-header") == 0) {
+		h = junk_header(99, 0);
+		if (send_packet(sock, &h, sizeof h, NULL, 0) < 0)
+			return fail("send bad header");
+	}
+	if (all || strcmp(mode, "connect-nofd") == 0) {
+		h = junk_header(4, 0);
+		if (send_packet(sock, &h, sizeof h, NULL, 0) < 0)
+			return fail("send CONNECT");
+	}
+	if (all || strcmp(mode, "connect-file") == 0) {
+		h = junk_header(4, 0);
+		fds[0] = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (fds[0] < 0 || send_packet(sock, &h, sizeof h, fds, 1) < 0)
+			return fail("send CONNECT with a file");
+		close(fds[0]);
+	}
+	if (all || strcmp(mode, "connect-2fds") == 0) {
+		h = junk_header(4, 0);
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
+		    send_packet(sock, &h, sizeof h, sv, 2) < 0)
+			return fail("send CONNECT with two fds");
+		close(sv[0]);
+		close(sv[1]);
+	}
+	if (all || strcmp(mode, "register-bogus") == 0) {
+		/* A private channel, then a REGISTER whose "listener" is our
+		 * stderr and whose payload is junk. */
+		h = junk_header(4, 0);
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
+		    send_packet(sock, &h, sizeof h, &sv[1], 1) < 0)
+			return fail("send CONNECT");
+		close(sv[1]);
+		struct {
+			struct junk_header h;
+			unsigned char payload[32];
+		} reg;
+		reg.h = junk_header(1, sizeof reg.payload);
+		memset(reg.payload, 0x01, sizeof reg.payload);
+		fds[0] = fds[1] = STDERR_FILENO;
+		if (send_packet(sv[0], &reg, sizeof reg, fds, 2) < 0)
+			return fail("send REGISTER");
+		set_timeouts(sv[0]);
+		struct junk_header answer;
+		ssize_t n = recv(sv[0], &answer, sizeof answer, 0);
+		close(sv[0]);
+		if (n < 0)
+			return fail("recv answer");
+		unsigned type = answer.version_type >> 16;
+		if (n < (ssize_t)sizeof answer || type != 3) {
+			printf("REGISTER answered with type %u (%zd bytes)\n",
+			       type, n);
+			return 3;
+		}
+	}
+	if (strcmp(mode, "connect-silent") == 0) {
+		/* COUNT private channels that never speak, all held open. */
+		for (long i = 0; i < count; i++) {
+			h = junk_header(4, 0);
+			if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+				       sv) < 0 ||
+			    send_packet(sock, &h, sizeof h, &sv[1], 1) < 0)
+				return fail("send CONNECT");
+			close(sv[1]);
+		}
+		puts("sent");
+		fflush(stdout);
+		sleep((unsigned)seconds);
+	}
+	if (all || strcmp(mode, "empty") == 0)
+		if (send_packet(sock, "", 0, NULL, 0) < 0)
+			return fail("send empty packet");
+	return ok();
+}
+
+static int cmd_session_junk(int argc, char **argv)
+{
+	long seconds = 0, count = 1, fd;
+	const char *v = getenv("LANDSTRIP_SUPERVISOR_FD");
+	if (argc > 1 && (!parse_long(argv[1], 10, &seconds) || seconds < 0))
+		return usage_error("bad seconds '%s'", argv[1]);
+	if (argc > 2 && (!parse_long(argv[2], 10, &count) || count < 1 ||
+			 count > 4096))
+		return usage_error("bad count '%s'", argv[2]);
+	if (!v || !parse_long(v, 10, &fd) || fd < 0 || fd > INT_MAX)
+		return usage_error("no usable LANDSTRIP_SUPERVISOR_FD%s", "");
+	return session_junk(argv[0], (int)fd, seconds, count);
+}
+
 /* ---- terminals ------------------------------------------------------- */
 
 static int cmd_tiocsti(int argc, char **argv)
@@ -1417,6 +1663,11 @@ static const struct command commands[] = {
 	{"bind-latency", 1, 1, cmd_bind_latency, "COUNT"},
 	{"background", 3, -1, cmd_background, "SECONDS OUTFILE SUBCOMMAND [ARG]..."},
 	{"later", 2, -1, cmd_later, "SECONDS SUBCOMMAND [ARG]..."},
+	{"unix-bind-len", 2, 2, cmd_unix_bind_len, "PATH N"},
+	{"autobind-serve-self", 0, 0, cmd_autobind_serve_self, ""},
+	{"bind-family", 3, 4, cmd_bind_family, "FAMILY HOST PORT [LEN]"},
+	{"reuseport-after-bind", 2, 2, cmd_reuseport_after_bind, "HOST PORT"},
+	{"session-junk", 1, 3, cmd_session_junk, "MODE [SECONDS [COUNT]]"},
 	/* terminals */
 	{"tiocsti", 0, 0, cmd_tiocsti, ""},
 	{"tiocsti-fd", 1, 1, cmd_tiocsti_fd, "FD"},
