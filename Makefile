@@ -74,6 +74,12 @@ $(BUILD)/landstrip-supervisor: $(SUPERVISOR_SRC) $(HEADERS) $(MUSL_INC)/.stamp
 # Test helpers and unit tests use the system compiler with sanitizers.
 TEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -Iconfig -Ishim
+$(BUILD):
+	mkdir -p $@
+
+$(BUILD)/unit-tests: | $(BUILD)
+$(BUILD)/try: | $(BUILD)
+$(BUILD)/landstrip-supervisor: | $(BUILD)
 $(BUILD)/unit-tests: tests/unit/*.c tests/unit/*.h $(CONFIG_SRC) $(HEADERS) shim/seccomp.c shim/program.c \
 		supervisor/protocol.c supervisor/protocol.h supervisor/decide.c supervisor/decide.h
 	$(CC) $(TEST_CFLAGS) -Isupervisor -o $@ tests/unit/*.c $(CONFIG_SRC) shim/seccomp.c shim/program.c \

@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <linux/seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,22 +112,37 @@ static void become_supervisor(const char *path, int channel)
 	_exit(127);
 }
 
+struct spawn {
+	const char *path;
+	int channel;
+};
+
+/* The intermediate process of the double fork.  It shares our memory
+ * (CLONE_VM|CLONE_VFORK: no copy of the shim's address space, and we are
+ * suspended until it exits), forks the supervisor with a raw fork, and
+ * exits: the supervisor is then nobody's child here, so the tool neither
+ * sees nor reaps it. */
+static int intermediate(void *arg)
+{
+	const struct spawn *sp = arg;
+	long grandchild = syscall(SYS_fork);
+	if (grandchild == 0)
+		become_supervisor(sp->path, sp->channel);
+	syscall(SYS_exit, grandchild < 0 ? 1 : 0);
+	return 1;
+}
+
 static int spawn_supervisor(const char *path, int channel, char *err,
 			    size_t errlen)
 {
-	pid_t child = fork();
+	static char stack[32 * 1024] __attribute__((aligned(16)));
+	struct spawn sp = {path, channel};
+	pid_t child = clone(intermediate, stack + sizeof stack,
+			    CLONE_VM | CLONE_VFORK | SIGCHLD, &sp);
 	if (child < 0) {
 		format_error(err, errlen, "cannot start the supervisor: %s",
 			     strerror(errno));
 		return -1;
-	}
-	if (child == 0) {
-		/* Double fork: the supervisor is never the tool's child, so
-		 * the tool neither sees nor reaps it. */
-		pid_t grandchild = fork();
-		if (grandchild == 0)
-			become_supervisor(path, channel);
-		_exit(grandchild < 0 ? 1 : 0);
 	}
 	int status;
 	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
