@@ -93,12 +93,21 @@ static int session_socket(void)
 	return (int)fd;
 }
 
-/* The supervisor's process: a grandchild, in its own session, with only
- * the channel (as fd 3) and stderr. */
-static void become_supervisor(const char *path, int channel)
+struct spawn {
+	const char *path;
+	int channel;
+};
+
+/* The child, sharing our memory until its execve (CLONE_VM|CLONE_VFORK,
+ * as posix_spawn does: no copy of the shim's address space): keep only the
+ * channel (as fd 3) and stderr, and become landstrip-supervisor, which
+ * forks once more and lets this process exit, so that the supervisor is
+ * nobody's child here and the tool neither sees nor reaps it. */
+static int become_supervisor(void *arg)
 {
-	if (setsid() < 0 || dup2(channel, 3) < 0)
-		_exit(127);
+	const struct spawn *sp = arg;
+	if (dup2(sp->channel, 3) < 0)
+		syscall(SYS_exit, 127);
 	syscall(SYS_close_range, 4, ~0U, 0);
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null >= 0) {
@@ -108,50 +117,31 @@ static void become_supervisor(const char *path, int channel)
 	char *argv[] = {(char *)"landstrip-supervisor", (char *)"--serve",
 			(char *)"3", NULL};
 	char *envp[] = {NULL};
-	execve(path, argv, envp);
-	_exit(127);
+	execve(sp->path, argv, envp);
+	syscall(SYS_exit, 127);
+	return 127;
 }
 
-struct spawn {
-	const char *path;
-	int channel;
-};
-
-/* The intermediate process of the double fork.  It shares our memory
- * (CLONE_VM|CLONE_VFORK: no copy of the shim's address space, and we are
- * suspended until it exits), forks the supervisor with a raw fork, and
- * exits: the supervisor is then nobody's child here, so the tool neither
- * sees nor reaps it. */
-static int intermediate(void *arg)
+static pid_t spawn_supervisor(const char *path, int channel, char *err,
+			      size_t errlen)
 {
-	const struct spawn *sp = arg;
-	long grandchild = syscall(SYS_fork);
-	if (grandchild == 0)
-		become_supervisor(sp->path, sp->channel);
-	syscall(SYS_exit, grandchild < 0 ? 1 : 0);
-	return 1;
-}
-
-static int spawn_supervisor(const char *path, int channel, char *err,
-			    size_t errlen)
-{
-	static char stack[32 * 1024] __attribute__((aligned(16)));
+	static char stack[16 * 1024] __attribute__((aligned(16)));
 	struct spawn sp = {path, channel};
-	pid_t child = clone(intermediate, stack + sizeof stack,
+	pid_t child = clone(become_supervisor, stack + sizeof stack,
 			    CLONE_VM | CLONE_VFORK | SIGCHLD, &sp);
-	if (child < 0) {
+	if (child < 0)
 		format_error(err, errlen, "cannot start the supervisor: %s",
 			     strerror(errno));
-		return -1;
-	}
+	return child;
+}
+
+/* The supervisor's first process exits as soon as it has forked the real
+ * one: reap it before the exec, so no stray child reaches the tool. */
+static void reap_first(pid_t pid)
+{
 	int status;
-	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		format_error(err, errlen, "cannot start the supervisor %s", path);
-		return -1;
-	}
-	return 0;
 }
 
 static int start_own_supervisor(struct mediation *m, const char *path,
@@ -201,9 +191,9 @@ static int start_own_supervisor(struct mediation *m, const char *path,
 		format_error(err, errlen, "socketpair: %s", strerror(errno));
 		return -1;
 	}
-	int rc = spawn_supervisor(path, sv[1], err, errlen);
+	m->first_pid = spawn_supervisor(path, sv[1], err, errlen);
 	close(sv[1]);
-	if (rc < 0) {
+	if (m->first_pid < 0) {
 		close(sv[0]);
 		return -1;
 	}
@@ -311,6 +301,8 @@ int mediation_handover(struct mediation *m, const struct handover *h,
 	close(listener);
 	close(m->channel);
 	m->channel = -1;
+	reap_first(m->first_pid);
+	m->first_pid = 0;
 	return rc;
 }
 

@@ -19,6 +19,7 @@ struct mediation {
 	int channel;      /* our end of the private socketpair */
 	bool session;     /* the session supervisor, not one of our own */
 	int session_fd;   /* LANDSTRIP_SUPERVISOR_FD, in session mode */
+	pid_t first_pid;  /* per-tool: the supervisor's first process, to reap */
 	const char *fallback_path;
 };
 

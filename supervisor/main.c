@@ -62,6 +62,16 @@ static int serve(const char *fd_arg)
 		die(EXIT_USAGE, "supervisor: --serve needs the fd of a seqpacket "
 				"socket, got '%s'", fd_arg);
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	/* Started by landstrip-exec: fork, and let the first process exit at
+	 * once (the shim reaps it), so that the serving one is nobody's child
+	 * the tool could see; a session of its own keeps terminal signals
+	 * away. */
+	pid_t pid = fork();
+	if (pid < 0)
+		die_errno(EXIT_SETUP_ERROR, "supervisor: fork");
+	if (pid > 0)
+		_exit(0);
+	setsid();
 	sup.pending[0].fd = fd;
 	sup.pending[0].deadline = LONG_MAX;
 	sup.pending_count = 1;
