@@ -118,6 +118,24 @@ static void confine(struct landlock *ll, const struct lowered *l,
 		die_errno(EXIT_SETUP_ERROR, "cannot install the seccomp filter");
 }
 
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* The tool's argv[0]: the real program's path when it carries the same
+ * name.  Left as "cc" or "python3", a tool that finds itself by searching
+ * PATH for argv[0] (gcc for its cc1, Python for sys.executable and every
+ * venv made from it) would find the wrapper instead.  A pinned program
+ * with another name keeps argv[0]: multi-call binaries dispatch on it. */
+static char **argv0_for(const char *program, char **argv)
+{
+	if (strcmp(base_name(program), base_name(argv[0])) == 0)
+		argv[0] = (char *)program;
+	return argv;
+}
+
 /* Become the tool.  A script without a #! line runs through /bin/sh, as
  * execvp(3) and shells do, so that wrapping such a tool changes nothing. */
 __attribute__((noreturn)) static void exec_tool(const char *program,
@@ -138,12 +156,6 @@ __attribute__((noreturn)) static void exec_tool(const char *program,
 	}
 	die_errno(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE,
 		  "cannot execute %s", program);
-}
-
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
 }
 
 /* [landstrip] report = stderr | none | FILE, with ~ expanded. */
@@ -435,5 +447,5 @@ int main(int argc, char **argv)
 
 	confine(&ll, &lowered, &plan);
 	mediation_close_session();
-	exec_tool(program, cli.command);
+	exec_tool(program, argv0_for(program, cli.command));
 }

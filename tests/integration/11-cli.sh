@@ -55,6 +55,13 @@ mkdir -p "$wrap" "$T/realbin"
 ln -s "$LS" "$wrap/mytool"
 printf '#!/bin/sh\necho "real mytool: $*"\n' >"$T/realbin/mytool"
 chmod +x "$T/realbin/mytool"
+# argv[0] becomes the real program's path, so that a tool finding itself by
+# a PATH search for argv[0] (gcc for cc1, Python for sys.executable) finds
+# itself, not the wrapper.
+printf '#!/bin/sh\necho "argv0=$0"\n' >"$T/realbin/whoami0"; chmod +x "$T/realbin/whoami0"
+ln -s "$LS" "$wrap/whoami0"
+PATH="$wrap:$T/realbin:$PATH" check "a wrapped tool gets argv[0]" 0 whoami0
+check_out "argv[0] is the real program, not the wrapper" "^argv0=$T/realbin/whoami0\$"
 PATH="$wrap:$T/realbin:$PATH" check "wrapper runs the next tool on PATH" 0 mytool --check -c x
 check_out "wrapper passes options to the tool untouched" '^real mytool: --check -c x$'
 PATH="$wrap:$wrap:.::$T/realbin:$PATH" check "wrapper dir twice, '.' and empty entries" 0 mytool a
