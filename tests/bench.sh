@@ -27,28 +27,44 @@ denyRead = $HOME/.ssh
 allowRead = $HOME/.ssh/known_hosts
 httpProxyPort = 3128
 INI
+# The same without the proxy port: a proxy port needs landstrip-supervisor
+# (Landlock alone would allow that port on any host, THREATS.md #5), so the
+# line above pays for starting one; these two show the shim alone.
+cat >"$t/no-proxy.ini" <<INI
+[sandbox]
+allowWrite = $t/proj
+allowWrite = $HOME/.cache
+denyRead = $HOME/.ssh
+allowRead = $HOME/.ssh/known_hosts
+INI
 cat >"$t/writes-only.ini" <<INI
 [sandbox]
 allowWrite = $t/proj
 allowWrite = $HOME/.cache
-httpProxyPort = 3128
 INI
 cd "$t/proj"
 export LANDSTRIP_CONFIG="$t/config.ini"
 ls=$bin/landstrip-exec
 
-echo "landstrip-exec: /bin/true, $runs interleaved runs each"
+echo "landstrip-exec: /bin/true, $runs interleaved runs each [target: at most 1.4x]"
 args=("$runs" "direct /bin/true" /bin/true
-	--- "landstrip-exec (realistic policy)" "$ls" -- /bin/true
-	--- "landstrip-exec (writes only)" "$ls" -c "$t/writes-only.ini" -- /bin/true)
+	--- "realistic (per-tool supervisor)" "$ls" -- /bin/true
+	--- "realistic without the proxy port" "$ls" -c "$t/no-proxy.ini" -- /bin/true
+	--- "two write roots only" "$ls" -c "$t/writes-only.ini" -- /bin/true)
 # The Rust original, when installed from npm, side by side.
 rust=$(command -v landstrip 2>/dev/null || true)
 if [ -n "$rust" ]; then
 	args+=(--- "rust landstrip ($rust)" "$rust" -- /bin/true)
 fi
 "$bin/spawnbench" "${args[@]}" | tee "$t/result"
-ratio=$(awk '/realistic policy/ {print $NF}' "$t/result" | tr -d x)
-echo "shim/direct ratio: ${ratio}x (target: at most 1.4x)"
+echo "in a session (landstrip-supervisor -- AGENT), the realistic policy:"
+"$bin/landstrip-supervisor" -- "$bin/spawnbench" "$runs" "direct /bin/true" /bin/true \
+	--- "realistic (session supervisor)" "$ls" -- /bin/true | tee -a "$t/result"
+for what in "realistic (per-tool supervisor)" "realistic without the proxy port" \
+	"two write roots only" "realistic (session supervisor)"; do
+	printf 'shim/direct ratio, %s: %sx\n' "$what" \
+		"$(awk -v w="$what" 'index($0, w) {print $NF}' "$t/result" | tr -d x)"
+done
 
 # ---- landstrip-supervisor: brokered calls (issue targets in brackets) ----
 cat >"$t/broker.ini" <<INI
