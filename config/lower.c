@@ -1,6 +1,7 @@
 #include "lower.h"
 #include "diag.h"
 #include "paths.h"
+#include "system.h"
 
 #include <dirent.h>
 #include <limits.h>
@@ -131,14 +132,6 @@ static bool deny_below(const struct walk *w, const char *path)
 }
 
 static int walk_dir(struct walk *w, int dirfd, const char *path);
-
-struct linux_dirent64 {
-	unsigned long long d_ino;
-	long long d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
 
 /* The entry's type, trusting getdents' d_type (saving an fstat per entry).
  * The O_NOFOLLOW open pinned an inode; if the name was swapped for another

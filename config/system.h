@@ -6,4 +6,14 @@
  * unreadable value counts as 1: assume the restriction. */
 int yama_ptrace_scope(void);
 
+/* A record of getdents64(2), which both the deny walk and the fd scan call
+ * directly (no DIR: no allocation, no dup'd fd). */
+struct linux_dirent64 {
+	unsigned long long d_ino;
+	long long d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
 #endif

@@ -1,5 +1,6 @@
 #include "fds.h"
 #include "../config/diag.h"
+#include "../config/system.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -9,14 +10,6 @@
 #include <unistd.h>
 
 #define ANON_INODE_FS_MAGIC 0x09041934
-
-struct linux_dirent64 {
-	unsigned long long d_ino;
-	long long d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
 
 /* Only anonymous-inode fds (epoll, eventfd, io_uring...) need the costly
  * readlink through /proc; fstatfs tells them apart from files, pipes and
