@@ -173,6 +173,22 @@ static const char *report_destination(const struct context *ctx,
 	return path;
 }
 
+/* How this policy's socket calls would be decided, for --check/--debug. */
+static const char *describe_mediation(bool nested)
+{
+	if (nested)
+		return "nested in a landstrip sandbox: no supervisor of its "
+		       "own; the enclosing sandbox's rules apply, narrowed "
+		       "statically";
+	if (getenv("LANDSTRIP_SUPERVISOR_FD"))
+		return "session supervisor (LANDSTRIP_SUPERVISOR_FD)";
+	if (yama_ptrace_scope() >= 1)
+		return "per-tool landstrip-supervisor, which Yama ptrace_scope "
+		       ">= 1 will refuse: start the agent under "
+		       "landstrip-supervisor -- AGENT";
+	return "per-tool landstrip-supervisor";
+}
+
 /* supervisor = from [landstrip], with ~ expanded; NULL when unset. */
 static const char *configured_supervisor(const struct context *ctx,
 					 const struct config *cfg)
@@ -373,18 +389,12 @@ int main(int argc, char **argv)
 	rep.abi_needed = landlock_abi_needed(allow_network, &rep.abi_needed_why);
 	const char *problem = unenforceable(&policy, rep.abi, abi_errno, err,
 					    sizeof err);
-	if (mediation_needed(&policy))
-		rep.mediation = mediation_nested()
-					? "nested in a landstrip sandbox: no supervisor "
-					  "of its own; the enclosing sandbox's rules "
-					  "apply, narrowed statically"
-				: getenv("LANDSTRIP_SUPERVISOR_FD")
-					? "session supervisor (LANDSTRIP_SUPERVISOR_FD)"
-				: yama_ptrace_scope() >= 1
-					? "per-tool landstrip-supervisor, which Yama "
-					  "ptrace_scope >= 1 will refuse: start the "
-					  "agent under landstrip-supervisor -- AGENT"
-					: "per-tool landstrip-supervisor";
+	/* Inside a landstrip sandbox already?  Then whatever this policy
+	 * needs, it narrows statically (see confine). */
+	bool nested = mediation_nested();
+	if ((cli.action == ACTION_CHECK || diag_debug_enabled) &&
+	    mediation_needed(&policy))
+		rep.mediation = describe_mediation(nested);
 	if (cli.action == ACTION_CHECK) {
 		/* --check prints the policy even when it cannot be enforced
 		 * here, and then says why, with a failing status. */
@@ -397,7 +407,7 @@ int main(int argc, char **argv)
 		if (fflush(stdout) == EOF)
 			return EXIT_SETUP_ERROR;
 		if (!problem && rep.mediation && !getenv("LANDSTRIP_SUPERVISOR_FD") &&
-		    !mediation_nested() &&
+		    !nested &&
 		    !mediation_find_supervisor(ctx.self_path,
 					       configured_supervisor(&ctx, &cfg),
 					       err, sizeof err))
@@ -411,10 +421,8 @@ int main(int argc, char **argv)
 	if (problem)
 		die(EXIT_SETUP_ERROR, "%s", problem);
 
-	/* Nested in a landstrip sandbox, whatever this policy needs: the
-	 * static narrowing applies even to a policy with no network at all. */
 	struct mediation_plan plan = {.wanted = mediation_needed(&policy),
-				      .nested = mediation_nested()};
+				      .nested = nested};
 	if (plan.wanted) {
 		/* Before confinement: the supervisor must start unconfined. */
 		if (!plan.nested)
