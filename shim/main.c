@@ -99,9 +99,12 @@ static void confine(struct landlock *ll, const struct lowered *l,
 					   sizeof err) < 0)
 		die(EXIT_SETUP_ERROR, "%s", err);
 	/* Nested, an enclosing supervisor (if any) would perform bind and
-	 * connect unconfined: what this policy refuses is refused here. */
+	 * connect unconfined: what this policy refuses is refused here.
+	 * Without one, nothing but Landlock's port rules would be left for
+	 * our proxy ports (any host) and nothing would check a listen's
+	 * auto-bind: refuse those too. */
 	bool nested = plan->nested;
-	bool binds = l->allow_local_binding || l->allow_network;
+	bool decided = nested && mediation_enclosing();
 	bool no_network = !l->allow_network && !l->port_count &&
 			  !l->allow_local_binding && !l->unix_socket_count;
 	struct filter_options opt = {
@@ -110,9 +113,11 @@ static void confine(struct landlock *ll, const struct lowered *l,
 		 * connect them by its own policy's paths, not ours. */
 		.unix_streams = mediated,
 		.pass_listen = l->allow_network || mediated ||
-			       (nested && l->allow_local_binding),
-		.deny_bind = nested && !binds,
-		.deny_connect = nested && no_network,
+			       (decided && l->allow_local_binding),
+		.deny_bind = nested && !l->allow_local_binding &&
+			     !l->allow_network,
+		.deny_connect = nested && !l->allow_network &&
+				(no_network || !decided),
 	};
 	if (seccomp_install(&opt) < 0)
 		die_errno(EXIT_SETUP_ERROR, "cannot install the seccomp filter");

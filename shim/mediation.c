@@ -315,3 +315,9 @@ void mediation_close_session(void)
 	if (fd >= 0)
 		close(fd);
 }
+
+bool mediation_enclosing(void)
+{
+	long rc = syscall(SYS_listen, MEDIATION_PROBE_FD, MEDIATION_PROBE_MAGIC);
+	return rc < 0 && errno == MEDIATION_PROBE_ERRNO;
+}

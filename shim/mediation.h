@@ -32,6 +32,9 @@ bool mediation_needed(const struct policy *policy);
  * listeners): a nested shim cannot mediate and narrows statically. */
 bool mediation_nested(void);
 
+/* Nested: does an enclosing supervisor decide our listen and connect? */
+bool mediation_enclosing(void);
+
 /* Find the supervisor binary: the libexec path fixed at build time, then
  * next to the shim, then `supervisor =`.  NULL with ERR listing where it
  * looked. */

@@ -8,6 +8,7 @@
 #include "sandbox.h"
 #include "notify.h"
 #include "../config/diag.h"
+#include "protocol.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -460,6 +461,16 @@ void mediate_one(struct sandbox *sb)
 	struct seccomp_notif req;
 	if (notify_receive(sb->listener, &req) < 0)
 		return; /* ENOENT: the target died first; else POLLHUP follows */
+	/* A nested landstrip-exec asking whether a supervisor decides its
+	 * sandbox's socket calls (shim/mediation.c): answered, not mediated.
+	 * A tool forging the answer would only loosen a sandbox nested in
+	 * its own, which it could do itself. */
+	if (req.data.nr == __NR_listen &&
+	    (int)(uint32_t)req.data.args[0] == MEDIATION_PROBE_FD &&
+	    (uint32_t)req.data.args[1] == MEDIATION_PROBE_MAGIC) {
+		notify_answer(sb->listener, req.id, 0, MEDIATION_PROBE_ERRNO);
+		return;
+	}
 	struct call c = {.sb = sb, .req = &req, .pidfd = -1, .sock = -1};
 	bool with_address = req.data.nr == __NR_bind ||
 			    req.data.nr == __NR_connect;

@@ -152,4 +152,12 @@ int wire_recv(int sock, unsigned char *buf, size_t cap, struct wire_header *hdr,
 	      int *fds, size_t maxfds, size_t *nfds, int timeout_ms, char *err,
 	      size_t errlen);
 
+/* The mediation probe: listen(MEDIATION_PROBE_FD, MEDIATION_PROBE_MAGIC)
+ * fails with EBADF from the kernel, EACCES from a static filter, and
+ * MEDIATION_PROBE_ERRNO from a supervisor.  A nested shim uses it to learn
+ * whether an enclosing supervisor checks its listen and connect calls. */
+#define MEDIATION_PROBE_FD (-2)
+#define MEDIATION_PROBE_MAGIC 0x4c535452u
+#define MEDIATION_PROBE_ERRNO 10 /* ECHILD: nothing else says that here */
+
 #endif

@@ -677,6 +677,33 @@ sed 's/^/#   victim: /' "$T/outside/victim.rc" | head -3
 # =================================================================================
 # Nesting: an inner shim cannot install a listener and narrows statically (#13)
 # =================================================================================
+# Nested under a sandbox that allows the network without a supervisor,
+# nothing would keep an inner proxy port to loopback or check an inner
+# listen's auto-bind: both are refused (the inner shim asks, with a probe,
+# whether an enclosing supervisor decides its calls).
+cat >"$T/cfg/outer-net.ini" <<INI
+[sandbox]
+allowWrite = $P
+allowNetwork = true
+INI
+cat >"$T/cfg/inner-proxy-lb.ini" <<INI
+[sandbox]
+allowWrite = $P
+httpProxyPort = $P1
+allowLocalBinding = true
+INI
+check "baseline: under the open outer policy alone, a listen auto-binds" 0 \
+	"$LS" -c "$T/cfg/outer-net.ini" -- "$TRY" listen-unbound
+check "nested under an unmediated open sandbox: the inner proxy port is refused" 1 \
+	"$LS" -c "$T/cfg/outer-net.ini" -- "$LS" -c "$T/cfg/inner-proxy-lb.ini" -- "$TRY" connect 127.0.0.1 "$P1"
+check_out "with EACCES" '^EACCES$'
+check "nested under an unmediated open sandbox: listen on an unbound socket is refused" 1 \
+	"$LS" -c "$T/cfg/outer-net.ini" -- "$LS" -c "$T/cfg/inner-proxy-lb.ini" -- "$TRY" listen-unbound
+check "nested under a mediating sandbox: the inner server still works (listen passes to it)" 0 \
+	"$LS" -c "$T/cfg/inner-proxy-lb.ini" -- "$LS" -c "$T/cfg/inner-proxy-lb.ini" -- "$TRY" serve-self 127.0.0.1
+check "nested under a mediating sandbox: its supervisor still refuses an unbound listen" 1 \
+	"$LS" -c "$T/cfg/inner-proxy-lb.ini" -- "$LS" -c "$T/cfg/inner-proxy-lb.ini" -- "$TRY" listen-unbound
+
 cat >"$T/cfg/inner-nolb.ini" <<INI
 [sandbox]
 allowWrite = $P
