@@ -17,27 +17,12 @@
 # unconfined (that connection never leaves the machine).
 . "$(dirname "$0")/../lib/tap.sh"
 
-# refused DESC ERRNO ARG...: `$TRY ARG...` is refused inside with ERRNO.
-# Unconfined it must succeed, or (when this machine or this user cannot do
-# it at all) fail with another errno, so that ERRNO inside is the sandbox's
-# answer and not the kernel's.  Without such a baseline the check could not
-# fail, and is skipped.
+# refused DESC ERRNO ARG...: `$TRY ARG...` is refused inside with ERRNO,
+# with an unconfined baseline (refused_via in tests/lib/tap.sh).
 refused() {
 	local desc=$1 errno=$2
 	shift 2
-	"$TRY" "$@" >"$T/out" 2>"$T/err" </dev/null
-	local rc=$? got
-	got=$(head -n 1 "$T/out")
-	if [ "$rc" = 0 ]; then
-		_tap_result ok "baseline: $desc works unconfined"
-	elif [ "$rc" = 1 ] && [ "$got" != "$errno" ]; then
-		_tap_result ok "baseline: $desc fails unconfined only with $got"
-	else
-		skip "$desc refused with $errno" "unconfined it already fails with '$got'"
-		return
-	fi
-	check "$desc: refused inside" 1 "$LS" -- "$TRY" "$@"
-	check_out "$desc: refused with $errno" "^$errno\$"
+	refused_via "$desc" "$errno" "$LS" -- ::: "$@"
 }
 
 # check_err_not DESC REGEX: pass when the last stderr does NOT match.

@@ -41,19 +41,7 @@ in_cfg() {
 refused_in() {
 	local cfg=$1 desc=$2 errno=$3
 	shift 3
-	"$TRY" "$@" >"$T/out" 2>"$T/err" </dev/null
-	local rc=$? got
-	got=$(head -n 1 "$T/out")
-	if [ "$rc" = 0 ]; then
-		_tap_result ok "baseline: $desc works unconfined"
-	elif [ "$rc" = 1 ] && [ "$got" != "$errno" ]; then
-		_tap_result ok "baseline: $desc fails unconfined only with $got"
-	else
-		skip "$desc refused with $errno" "unconfined it already fails with '$got'"
-		return
-	fi
-	check "$desc: refused inside" 1 in_cfg "$cfg" "$TRY" "$@"
-	check_out "$desc: refused with $errno" "^$errno\$"
+	refused_via "$desc" "$errno" in_cfg "$cfg" ::: "$@"
 }
 # same_answer CFG DESC ARG...: the mediated call gets the answer the
 # kernel gives unconfined (malformed addresses: the kernel's errno).

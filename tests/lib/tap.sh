@@ -64,6 +64,32 @@ skip() {
 	echo "ok $_tap_n - $1 # SKIP $2"
 }
 
+# refused_via DESC ERRNO RUNNER... ::: ARG...: `$TRY ARG...` is refused
+# with ERRNO when run as `RUNNER... $TRY ARG...`.  Unconfined it must
+# succeed, or (when this machine or this user cannot do it at all) fail
+# with another errno, so that ERRNO inside is the sandbox's answer and not
+# the kernel's.  Without such a baseline the check could not fail, and is
+# skipped.
+refused_via() {
+	local desc=$1 errno=$2 runner=()
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != ":::" ]; do runner+=("$1"); shift; done
+	shift
+	"$TRY" "$@" >"$T/out" 2>"$T/err" </dev/null
+	local rc=$? got
+	got=$(head -n 1 "$T/out")
+	if [ "$rc" = 0 ]; then
+		_tap_result ok "baseline: $desc works unconfined"
+	elif [ "$rc" = 1 ] && [ "$got" != "$errno" ]; then
+		_tap_result ok "baseline: $desc fails unconfined only with $got"
+	else
+		skip "$desc refused with $errno" "unconfined it already fails with '$got'"
+		return
+	fi
+	check "$desc: refused inside" 1 "${runner[@]}" "$TRY" "$@"
+	check_out "$desc: refused with $errno" "^$errno\$"
+}
+
 write_config() {
 	cat >"$T/cfg/config.ini"
 	export LANDSTRIP_CONFIG="$T/cfg/config.ini"
