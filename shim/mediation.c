@@ -106,7 +106,9 @@ struct spawn {
 static int become_supervisor(void *arg)
 {
 	const struct spawn *sp = arg;
-	if (dup2(sp->channel, 3) < 0)
+	/* dup2 onto itself keeps close-on-exec: clear it by hand then. */
+	if (sp->channel == 3 ? fcntl(3, F_SETFD, 0) < 0
+			     : dup2(sp->channel, 3) < 0)
 		syscall(SYS_exit, 127);
 	syscall(SYS_close_range, 4, ~0U, 0);
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -281,7 +283,12 @@ int mediation_handover(struct mediation *m, const struct handover *h,
 	int n = wire_encode_register(&w, payload, sizeof payload);
 	free(w.unix_sockets);
 	free(w.write_dirs);
-	int fds[2] = {listener, STDERR_FILENO};
+	/* Reports go to the tool's stderr; a tool started with stderr closed
+	 * gets them nowhere (/dev/null), not a failed handover. */
+	int report_fd = fcntl(STDERR_FILENO, F_GETFD) < 0
+				? open("/dev/null", O_WRONLY | O_CLOEXEC)
+				: STDERR_FILENO;
+	int fds[2] = {listener, report_fd};
 	int rc = -1;
 	if (n < 0)
 		format_error(err, errlen, "cannot hand the policy to the "
@@ -299,6 +306,8 @@ int mediation_handover(struct mediation *m, const struct handover *h,
 	/* Nothing of ours reaches the tool: the listener lives on in the
 	 * supervisor only. */
 	close(listener);
+	if (report_fd != STDERR_FILENO && report_fd >= 0)
+		close(report_fd);
 	close(m->channel);
 	m->channel = -1;
 	reap_first(m->first_pid);

@@ -845,6 +845,12 @@ pass "session junk (100 silent registrations): the supervisor survives (status 6
 pass "session junk (100 silent registrations): sent" grep -q '^sent$' "$T/state/silent.out"
 check_out "session junk (100 silent registrations): a normal shim still works meanwhile" '^normal: ok$'
 
+# Closed standard fds: the socketpair can land on fd 3 (a dup2 onto itself
+# would keep close-on-exec), and a closed stderr still gets a handover.
+check "mediated with stdin closed" 0 sh -c "exec <&-; \"$LS\" -c \"$CFG\" -- \"$TRY\" serve-self 127.0.0.1"
+check "mediated with stderr closed" 0 sh -c "exec 2>&-; \"$LS\" -c \"$CFG\" -- \"$TRY\" serve-self 127.0.0.1"
+check "mediated with stdin, stdout and stderr closed" 0 sh -c "exec <&- >&- 2>&-; \"$LS\" -c \"$CFG\" -- \"$TRY\" serve-self 127.0.0.1"
+
 # Nothing of this test's is left running.
 sleep 1
 left=
