@@ -65,11 +65,12 @@ static void print_denies(FILE *out, const char *title, const struct deny *d,
 static void print_network(FILE *out, const struct lowered *l,
 			  const char *mediation)
 {
-	bool mediated = mediation != NULL;
+	/* Nested, no supervisor of our own decides: the enclosing one may. */
+	bool mediated = mediation && strncmp(mediation, "nested", 6) != 0;
 	fprintf(out, "network:\n");
 	fprintf(out, "  mediation: %s\n",
-		mediated ? mediation
-			 : "none (no key needs landstrip-supervisor)");
+		mediation ? mediation
+			  : "none (no key needs landstrip-supervisor)");
 	if (l->allow_network) {
 		fprintf(out, "  allowNetwork = true: TCP and UDP unrestricted\n");
 	} else {
@@ -78,9 +79,8 @@ static void print_network(FILE *out, const struct lowered *l,
 		for (size_t i = 0; i < l->port_count; i++) {
 			fprintf(out, "  TCP connect: port %u %s", l->connect_ports[i],
 				mediated ? "on loopback"
-					 : "on any host (Landlock knows ports "
-					   "only; session mode keeps it to "
-					   "loopback)");
+					 : "refused unless an enclosing "
+					   "supervisor decides it (nested)");
 			print_source(out, l->port_src[i]);
 			fputc('\n', out);
 		}

@@ -42,3 +42,17 @@ check "the 17th nested sandbox fails closed" 1 chain 17 "$TRY" write "$p/deep"
 check_err "and says why" 'too many nested sandboxes'
 test -e "$p/deep" && _tap_result "not ok" "the 17th layer's tool did not run" ||
 	_tap_result ok "the 17th layer's tool did not run"
+
+# --check inside a sandbox says that it is nested and what that means.
+cat >"$T/cfg/proxy.ini" <<INI
+[sandbox]
+allowWrite = $p
+httpProxyPort = 3128
+allowUnixSockets = /run/some.sock
+INI
+check "--check nested" 0 "$LS" -c "$T/cfg/outer.ini" -- "$LS" -c "$T/cfg/proxy.ini" --check
+check_out "it says it is nested" '^  mediation: nested in a landstrip sandbox'
+check_out "nested, new unix sockets are refused" '^  unix sockets: socketpair only$'
+check_out "nested, the proxy port is not said to be on loopback" 'port 3128 refused unless an enclosing supervisor'
+check "--check outside" 0 "$LS" -c "$T/cfg/proxy.ini" --check
+check_out "outside, a supervisor keeps the port to loopback" 'port 3128 on loopback'
