@@ -32,7 +32,7 @@ INIH_A ?= /usr/lib/x86_64-linux-gnu/libinih.a
 CONFIG_SRC := config/diag.c config/parse.c config/keys.c config/merge.c \
 	config/default_config.c config/paths.c config/lower.c config/system.c
 SHIM_SRC := shim/alloc.c shim/main.c shim/caps.c shim/mediation.c \
-	shim/wrappers.c shim/doctor.c \
+	shim/wrappers.c shim/doctor.c shim/admin.c shim/enforce.c \
 	supervisor/protocol.c shim/cli.c shim/context.c shim/program.c \
 	shim/landlock.c shim/seccomp.c shim/fds.c shim/report.c
 SUPERVISOR_SRC := supervisor/main.c supervisor/loop.c supervisor/mediate.c \

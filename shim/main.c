@@ -9,11 +9,11 @@
 #include "../config/lower.h"
 #include "../config/paths.h"
 #include "../config/system.h"
+#include "admin.h"
 #include "caps.h"
 #include "cli.h"
-#include "doctor.h"
-#include "wrappers.h"
 #include "context.h"
+#include "enforce.h"
 #include "fds.h"
 #include "landlock.h"
 #include "mediation.h"
@@ -33,34 +33,6 @@
 #endif
 
 extern char **environ;
-
-/* Why this kernel cannot enforce POLICY as written, or NULL.  Refusing
- * beats running the tool with a rule silently dropped. */
-static const char *unenforceable(const struct policy *p, int abi,
-				 int abi_errno, char *buf, size_t len)
-{
-	const char *why;
-	int needed = landlock_abi_needed(policy_flag(p, SCALAR_ALLOW_NETWORK),
-					 &why);
-	if (abi < 0 && abi_errno == EOPNOTSUPP)
-		return "Landlock is built into this kernel but not enabled; add "
-		       "'landlock' to the lsm= kernel parameter. Refusing to "
-		       "run unconfined";
-	if (abi < 0)
-		return "this kernel has no Landlock (Linux 5.13+ with "
-		       "CONFIG_SECURITY_LANDLOCK is needed). Refusing to run "
-		       "unconfined";
-	if (abi < needed) {
-		format_error(buf, len,
-			     "this policy needs Landlock ABI %d for %s, but the "
-			     "kernel offers ABI %d; upgrade the kernel (ABI 4 is "
-			     "Linux 6.7). Refusing to run less confined than the "
-			     "policy says",
-			     needed, why, abi);
-		return buf;
-	}
-	return NULL;
-}
 
 /* How the socket calls are decided for this tool. */
 struct mediation_plan {
@@ -245,106 +217,6 @@ static char *find_program(const struct cli *cli, const struct policy *p,
 	if (!program)
 		die(status, "%s", err);
 	return program;
-}
-
-/* ---- administration: wrappers and the doctor ------------------------ */
-
-static const struct context *admin_ctx;
-static int admin_abi, admin_abi_errno;
-
-/* The real program behind wrapper NAME: its section's program =, or the
- * next NAME on PATH that is not the shim. */
-static char *admin_real_program(const char *name, char *err, size_t errlen)
-{
-	struct config cfg;
-	struct policy p;
-	int status;
-	if (admin_ctx->config_path)
-		config_load_file(&cfg, admin_ctx->config_path, name, err, errlen);
-	else
-		config_parse(&cfg, "<embedded default>", embedded_default_config,
-			     strlen(embedded_default_config), name, err, errlen);
-	config_merge(&cfg, &p);
-	if (p.program) {
-		char *pinned = path_expand(p.program, admin_ctx->cwd,
-					   admin_ctx->home, err, errlen);
-		return pinned ? program_check(pinned, &admin_ctx->self, &status,
-					      err, errlen)
-			      : NULL;
-	}
-	return program_resolve(name, getenv("PATH"), &admin_ctx->self, &status,
-			       err, errlen);
-}
-
-static const char *admin_unenforceable(const struct policy *p, char *buf,
-				       size_t len)
-{
-	return unenforceable(p, admin_abi, admin_abi_errno, buf, len);
-}
-
-static bool any_section_mediated(const struct context *ctx,
-				 const struct config *cfg,
-				 const struct policy *base)
-{
-	if (mediation_needed(base))
-		return true;
-	for (size_t i = 0; i < cfg->tool_count; i++) {
-		struct config tool_cfg;
-		struct policy p;
-		char err[1024];
-		int rc = ctx->config_path
-				 ? config_load_file(&tool_cfg, ctx->config_path,
-						    cfg->tool_names[i], err,
-						    sizeof err)
-				 : -1;
-		if (rc == 0) {
-			config_merge(&tool_cfg, &p);
-			if (mediation_needed(&p))
-				return true;
-		}
-	}
-	return false;
-}
-
-/* LANDSTRIP_TEST_ABI pretends an older kernel, for --doctor and --check
- * only: the tests show what a machine without an ABI would be told. */
-static int diagnostic_abi(void)
-{
-	const char *pretend = getenv("LANDSTRIP_TEST_ABI");
-	int abi = landlock_abi();
-	if (pretend && *pretend && abi >= 0)
-		return atoi(pretend) < abi ? atoi(pretend) : abi;
-	return abi;
-}
-
-static int administer(const struct cli *cli, const struct context *ctx,
-		      const struct config *cfg, const struct policy *policy)
-{
-	char err[1024];
-	admin_ctx = ctx;
-	if (cli->action == ACTION_DOCTOR) {
-		admin_abi = diagnostic_abi();
-		admin_abi_errno = errno;
-		struct doctor_input in = {
-			.ctx = ctx, .cfg = cfg, .policy = policy,
-			.abi = admin_abi, .abi_errno = admin_abi_errno,
-			.any_mediation = any_section_mediated(ctx, cfg, policy),
-			.unenforceable = admin_unenforceable,
-			.real_program = admin_real_program,
-		};
-		return doctor_run(&in);
-	}
-	char *dir = cli->wrapper_dir
-			    ? path_expand(cli->wrapper_dir, ctx->cwd, ctx->home,
-					  err, sizeof err)
-			    : wrappers_default_dir(cfg, ctx->cwd, ctx->home, err,
-						   sizeof err);
-	if (!dir)
-		die(EXIT_SETUP_ERROR, "%s", err);
-	if (cli->action == ACTION_INSTALL_WRAPPERS)
-		return wrappers_install(dir, ctx->self_path, &ctx->self, cfg,
-					admin_real_program);
-	return wrappers_remove(dir, &ctx->self, cfg);
 }
 
 int main(int argc, char **argv)
