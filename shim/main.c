@@ -38,6 +38,7 @@ extern char **environ;
 struct mediation_plan {
 	bool wanted;   /* the policy needs a supervisor */
 	bool nested;   /* inside a landstrip sandbox: no listener of our own */
+	const char *witness_path; /* nested: the supervisor binary */
 	struct mediation med;
 	struct handover handover;
 };
@@ -69,6 +70,16 @@ static void confine(struct landlock *ll, const struct lowered *l,
 	 * any later listener, ours included. */
 	if (mediated && mediation_handover(&plan->med, &plan->handover, err,
 					   sizeof err) < 0)
+		die(EXIT_SETUP_ERROR, "%s", err);
+	/* Nested under a supervisor, a policy with network of its own hands
+	 * it over: the enclosing supervisor then applies it to our domain
+	 * too (a witness inside tells it who is in here). */
+	bool decided_early = plan->nested && plan->wanted && !l->allow_network &&
+			     (l->port_count || l->allow_local_binding) &&
+			     mediation_enclosing();
+	if (decided_early && mediation_register_nested(&plan->handover,
+						       plan->witness_path, err,
+						       sizeof err) < 0)
 		die(EXIT_SETUP_ERROR, "%s", err);
 	/* Nested, an enclosing supervisor (if any) would perform bind and
 	 * connect unconfined: what this policy refuses is refused here.
@@ -304,6 +315,10 @@ int main(int argc, char **argv)
 		/* Before confinement: the supervisor must start unconfined. */
 		if (!plan.nested)
 			start_mediation(&plan, &ctx, &cfg);
+		else
+			plan.witness_path = mediation_find_supervisor(
+				ctx.self_path, configured_supervisor(&ctx, &cfg),
+				err, sizeof err);
 		plan.handover = (struct handover){
 			.tool = cli.profile ? cli.profile
 					    : base_name(cli.command[0]),

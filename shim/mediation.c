@@ -96,6 +96,7 @@ static int session_socket(void)
 struct spawn {
 	const char *path;
 	int channel;
+	const char *mode; /* "--serve" or "--witness" */
 };
 
 /* The child, sharing our memory until its execve (CLONE_VM|CLONE_VFORK,
@@ -116,7 +117,7 @@ static int become_supervisor(void *arg)
 		dup2(null, STDIN_FILENO);
 		dup2(null, STDOUT_FILENO);
 	}
-	char *argv[] = {(char *)"landstrip-supervisor", (char *)"--serve",
+	char *argv[] = {(char *)"landstrip-supervisor", (char *)sp->mode,
 			(char *)"3", NULL};
 	char *envp[] = {NULL};
 	execve(sp->path, argv, envp);
@@ -124,11 +125,11 @@ static int become_supervisor(void *arg)
 	return 127;
 }
 
-static pid_t spawn_supervisor(const char *path, int channel, char *err,
-			      size_t errlen)
+static pid_t spawn_supervisor(const char *path, int channel, const char *mode,
+			      char *err, size_t errlen)
 {
 	static char stack[16 * 1024] __attribute__((aligned(16)));
-	struct spawn sp = {path, channel};
+	struct spawn sp = {path, channel, mode};
 	pid_t child = clone(become_supervisor, stack + sizeof stack,
 			    CLONE_VM | CLONE_VFORK | SIGCHLD, &sp);
 	if (child < 0)
@@ -193,7 +194,7 @@ static int start_own_supervisor(struct mediation *m, const char *path,
 		format_error(err, errlen, "socketpair: %s", strerror(errno));
 		return -1;
 	}
-	m->first_pid = spawn_supervisor(path, sv[1], err, errlen);
+	m->first_pid = spawn_supervisor(path, sv[1], "--serve", err, errlen);
 	close(sv[1]);
 	if (m->first_pid < 0) {
 		close(sv[0]);
@@ -329,4 +330,48 @@ bool mediation_enclosing(void)
 {
 	long rc = syscall(SYS_listen, MEDIATION_PROBE_FD, MEDIATION_PROBE_MAGIC);
 	return rc < 0 && errno == MEDIATION_PROBE_ERRNO;
+}
+
+int mediation_register_nested(const struct handover *h, const char *path,
+			      char *err, size_t errlen)
+{
+	/* The witness starts from here, after Landlock: it is inside our
+	 * domain, which is what the enclosing supervisor asks it about. */
+	int sv[2];
+	if (!path || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		format_error(err, errlen, "cannot start a witness for the nested "
+					  "policy: %s",
+			     path ? strerror(errno) : "no landstrip-supervisor");
+		return -1;
+	}
+	pid_t first = spawn_supervisor(path, sv[1], "--witness", err, errlen);
+	close(sv[1]);
+	reap_first(first);
+	/* The registration rides on a connect(2) the enclosing supervisor
+	 * traps: our end of the witness socket as the fd, a wire REGISTER as
+	 * the "address", longer than any real address so that it cannot be
+	 * taken for one. */
+	static unsigned char msg[WIRE_HEADER_SIZE + WIRE_MAX_PAYLOAD];
+	struct wire_policy w;
+	wire_policy_of(h, &w);
+	int n = wire_encode_register(&w, msg + WIRE_HEADER_SIZE,
+				     sizeof msg - WIRE_HEADER_SIZE);
+	free(w.unix_sockets);
+	free(w.write_dirs);
+	int rc = -1;
+	if (first > 0 && n >= 0 &&
+	    wire_encode_header(msg, WIRE_HEADER_SIZE, WIRE_REGISTER, (size_t)n) >= 0) {
+		size_t len = WIRE_HEADER_SIZE + (size_t)n;
+		if (len <= sizeof(struct sockaddr_storage))
+			len = sizeof(struct sockaddr_storage) + 1; /* zero pad */
+		rc = (int)syscall(SYS_connect, sv[0], msg, len);
+		if (rc < 0)
+			format_error(err, errlen, "the enclosing supervisor did "
+						  "not take the nested policy: %s",
+				     strerror(errno));
+	} else if (first > 0) {
+		format_error(err, errlen, "the nested policy cannot be encoded");
+	}
+	close(sv[0]);
+	return rc < 0 ? -1 : 0;
 }

@@ -59,6 +59,13 @@ struct handover {
 int mediation_handover(struct mediation *m, const struct handover *h,
 		       char *err, size_t errlen);
 
+/* Nested under a supervisor, after Landlock: start a witness inside our
+ * domain and register our policy with the enclosing supervisor, which
+ * then applies it to every call from our domain as well as its own.
+ * PATH is the supervisor binary.  0, or -1 with ERR. */
+int mediation_register_nested(const struct handover *h, const char *path,
+			      char *err, size_t errlen);
+
 /* Close LANDSTRIP_SUPERVISOR_FD before the exec: it is landstrip's, and
  * nothing in a sandbox can use it. */
 void mediation_close_session(void);

@@ -66,7 +66,7 @@ static const char *reach_problem(pid_t pid)
 		      "is refused: a ptrace restriction?)";
 }
 
-static void policy_from_wire(struct mediation_policy *pol,
+void policy_from_wire(struct mediation_policy *pol,
 			     const struct wire_policy *w)
 {
 	memset(pol, 0, sizeof *pol);

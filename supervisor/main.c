@@ -11,9 +11,13 @@
 #include "../config/diag.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <poll.h>
+#include <dirent.h>
 #include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +84,64 @@ static int serve(const char *fd_arg)
 	return supervisor_run(&sup);
 }
 
+/* Is any process but us in our Landlock domain (or below it)?  Only those
+ * can be signalled from here, so kill(pid, 0) over /proc tells. */
+static bool domain_empty(void)
+{
+	DIR *d = opendir("/proc");
+	if (!d)
+		return false;
+	bool empty = true;
+	struct dirent *de;
+	while (empty && (de = readdir(d))) {
+		pid_t pid = (pid_t)atoi(de->d_name);
+		if (pid > 0 && pid != getpid() && kill(pid, 0) == 0)
+			empty = false;
+	}
+	closedir(d);
+	return empty;
+}
+
+/* The witness of a nested sandbox: it runs inside that sandbox's Landlock
+ * domain (started by the nested landstrip-exec after it confined itself)
+ * and answers, for each pid the supervisor sends, whether a signal could
+ * reach it from here.  Landlock's signal scope makes that "the pid is in
+ * this domain or one nested below it".  It never signals anything: kill
+ * with signal 0 only checks.  Exits when the supervisor closes its end. */
+static int witness(const char *fd_arg)
+{
+	int fd = parse_fd(fd_arg);
+	if (fd < 0 || !is_seqpacket(fd))
+		die(EXIT_USAGE, "supervisor: --witness needs a seqpacket socket");
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	pid_t pid = fork();
+	if (pid < 0)
+		die_errno(EXIT_SETUP_ERROR, "supervisor: fork");
+	if (pid > 0)
+		_exit(0); /* reaped by the nested shim: nobody's child here */
+	setsid();
+	for (;;) {
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		int ready = poll(&pfd, 1, 1000);
+		if (ready == 0) {
+			/* Idle: once nothing but us is left in the domain,
+			 * nothing can enter it again, and the narrowing can go. */
+			if (domain_empty()) {
+				int32_t gone = -1;
+				send(fd, &gone, sizeof gone, MSG_NOSIGNAL);
+				return 0;
+			}
+			continue;
+		}
+		int32_t q;
+		if (ready < 0 || recv(fd, &q, sizeof q, 0) != sizeof q)
+			return 0;
+		int32_t answer = kill((pid_t)q, 0) == 0 ? 0 : errno;
+		if (send(fd, &answer, sizeof answer, MSG_NOSIGNAL) != sizeof answer)
+			return 0;
+	}
+}
+
 static int session(char **command)
 {
 	int sv[2];
@@ -129,6 +191,8 @@ int main(int argc, char **argv)
 		return fputs(usage, stdout) == EOF;
 	if (argc == 3 && strcmp(argv[1], "--serve") == 0)
 		return serve(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "--witness") == 0)
+		return witness(argv[2]);
 	int first = argc >= 2 && strcmp(argv[1], "--") == 0 ? 2 : 1;
 	if (first >= argc)
 		die(EXIT_USAGE, "no COMMAND given\n%s", usage);

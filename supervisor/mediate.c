@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@
 
 static atomic_int connect_workers;
 
+
 /* The supervisor's own working directory, to come back to after a unix
  * bind made relative to a pinned directory. */
 static int home_dir_fd = -1;
@@ -39,14 +41,198 @@ struct call {
 	int pidfd;
 	int sock;
 	struct sock_info si;
+	/* the nested sandboxes the caller is in: their policies apply too */
+	struct narrowing *narrowed[MAX_NARROWINGS];
+	size_t narrowed_count;
+	const struct narrowing *refused_by; /* the nested policy that said no */
 };
+
+/* ---- nested sandboxes: narrowing by witness -------------------------- */
+
+/* Is TID in the witness's Landlock domain?  A witness that is gone or
+ * silent answers "yes": its narrowing then applies to everyone here,
+ * more confined, never less. */
+static bool witness_claims(struct narrowing *n, pid_t tid)
+{
+	if (n->empty)
+		return false;
+	if (n->witness < 0)
+		return true;
+	int32_t q = (int32_t)tid, answer = 1;
+	struct pollfd pfd = {.fd = n->witness, .events = POLLIN};
+	/* Anything waiting before we ask is the witness's "domain empty". */
+	if (poll(&pfd, 1, 0) == 1 &&
+	    recv(n->witness, &answer, sizeof answer, MSG_DONTWAIT) == sizeof answer &&
+	    answer == -1) {
+		close(n->witness);
+		n->witness = -1;
+		n->empty = true;
+		return false;
+	}
+	answer = 1;
+	if (send(n->witness, &q, sizeof q, MSG_NOSIGNAL) == sizeof q &&
+	    poll(&pfd, 1, 1000) == 1 &&
+	    recv(n->witness, &answer, sizeof answer, 0) == sizeof answer &&
+	    answer >= 0)
+		return answer == 0;
+	/* -1: the domain emptied for good (said before our question);
+	 * anything else: the witness was killed or hangs. */
+	close(n->witness);
+	n->witness = -1;
+	n->empty = answer == -1;
+	return !n->empty;
+}
+
+static void find_narrowings(struct call *c)
+{
+	c->narrowed_count = 0;
+	for (size_t i = 0; i < c->sb->narrowing_count; i++)
+		if (witness_claims(&c->sb->narrowings[i], (pid_t)c->req->pid))
+			c->narrowed[c->narrowed_count++] = &c->sb->narrowings[i];
+}
+
+/* Decide again under every nested policy the caller is in; the first
+ * refusal wins, with that policy's hint and tool name. */
+static void narrow_sockaddr(struct call *c, enum op op, const void *addr,
+			    size_t len, const char *cwd, struct decision *d)
+{
+	for (size_t i = 0; i < c->narrowed_count && d->action != ACT_DENY; i++) {
+		struct decision inner;
+		decide_sockaddr(&c->narrowed[i]->policy, op, &c->si, addr, len,
+				cwd, &inner);
+		/* unix paths: the nested filter creates no unix sockets, and
+		 * an inherited one goes only where both lists allow */
+		bool refused = inner.action == ACT_DENY;
+		if (inner.action == ACT_CHECK_UNIX &&
+		    !c->narrowed[i]->policy.unix_socket_count) {
+			refused = true;
+			inner = *d;
+			inner.action = ACT_DENY;
+			inner.error = EACCES;
+			inner.hint = "the nested sandbox's policy has no "
+				     "allowUnixSockets";
+		}
+		if (refused) {
+			c->refused_by = c->narrowed[i];
+			*d = inner;
+		}
+	}
+}
+
+static void narrow_unix_connect(struct call *c, const char *canonical,
+				dev_t dev, ino_t ino, struct decision *d)
+{
+	for (size_t i = 0; i < c->narrowed_count && d->action == ACT_PERFORM;
+	     i++) {
+		decide_unix_connect(&c->narrowed[i]->policy, canonical, dev, ino,
+				    d);
+		if (d->action != ACT_PERFORM)
+			c->refused_by = c->narrowed[i];
+	}
+}
+
+static void narrow_listen(struct call *c, const void *bound, size_t len,
+			  struct decision *d)
+{
+	for (size_t i = 0; i < c->narrowed_count && d->action == ACT_PERFORM;
+	     i++) {
+		decide_listen(&c->narrowed[i]->policy, &c->si, bound, len, d);
+		if (d->action != ACT_PERFORM)
+			c->refused_by = c->narrowed[i];
+	}
+}
+
+/* connect(FD, MESSAGE, LEN) with a wire REGISTER instead of an address,
+ * from a nested landstrip-exec: FD is its end of the witness socket.  A
+ * real address is never longer than sockaddr_storage; this is. */
+static bool is_narrowing_request(const struct seccomp_notif *req)
+{
+	return req->data.nr == __NR_connect &&
+	       (uint32_t)req->data.args[2] > sizeof(struct sockaddr_storage) &&
+	       (uint32_t)req->data.args[2] <= WIRE_HEADER_SIZE + WIRE_MAX_PAYLOAD;
+}
+
+static void free_narrowing(struct narrowing *n)
+{
+	if (n->witness >= 0)
+		close(n->witness); /* the witness exits on EOF */
+	free(n->tool);
+	free(n->config);
+	mediation_policy_free(&n->policy);
+}
+
+/* Drop the narrowings whose domain emptied (their witness said so). */
+static void prune_narrowings(struct sandbox *sb)
+{
+	for (size_t i = sb->narrowing_count; i-- > 0;) {
+		struct narrowing *n = &sb->narrowings[i];
+		struct pollfd pfd = {.fd = n->witness, .events = POLLIN};
+		int32_t said = 0;
+		if (!n->empty && n->witness >= 0 && poll(&pfd, 1, 0) == 1 &&
+		    recv(n->witness, &said, sizeof said, MSG_DONTWAIT) == sizeof said &&
+		    said == -1)
+			n->empty = true;
+		if (n->empty) {
+			free_narrowing(n);
+			sb->narrowings[i] = sb->narrowings[--sb->narrowing_count];
+		}
+	}
+}
+
+static void take_narrowing(struct sandbox *sb, const struct seccomp_notif *req)
+{
+	static unsigned char buf[WIRE_HEADER_SIZE + WIRE_MAX_PAYLOAD];
+	size_t len = (uint32_t)req->data.args[2];
+	struct wire_header hdr;
+	struct wire_policy w;
+	char err[256];
+	int error = EINVAL; /* what the kernel says for such an address */
+	/* The message may be zero-padded past its header's length (so that
+	 * it is longer than any address): decode what the header says. */
+	uint32_t payload_len = 0;
+	if (target_read((pid_t)req->pid, req->data.args[1], buf, len) < 0 ||
+	    (memcpy(&payload_len, buf + 8, sizeof payload_len),
+	     payload_len > len - WIRE_HEADER_SIZE) ||
+	    wire_decode_header(buf, WIRE_HEADER_SIZE + payload_len, &hdr, err,
+			       sizeof err) < 0 ||
+	    hdr.type != WIRE_REGISTER ||
+	    wire_decode_register(buf + WIRE_HEADER_SIZE, hdr.length, &w, err,
+				 sizeof err) < 0) {
+		notify_answer(sb->listener, req->id, 0, error);
+		return;
+	}
+	int pidfd = target_pidfd((pid_t)req->pid);
+	int witness = pidfd < 0 ? -1
+				: target_take_fd(pidfd,
+						 (int)(uint32_t)req->data.args[0]);
+	if (pidfd >= 0)
+		close(pidfd);
+	prune_narrowings(sb);
+	if (witness >= 0 && notify_still_valid(sb->listener, req->id) &&
+	    sb->narrowing_count < MAX_NARROWINGS) {
+		struct narrowing *n = &sb->narrowings[sb->narrowing_count++];
+		memset(n, 0, sizeof *n);
+		n->witness = witness;
+		n->tool = xstrdup(w.tool);
+		n->config = w.config ? xstrdup(w.config) : NULL;
+		policy_from_wire(&n->policy, &w);
+		error = 0;
+	} else {
+		if (witness >= 0)
+			close(witness);
+		error = sb->narrowing_count == MAX_NARROWINGS ? ENOSPC : EACCES;
+	}
+	wire_policy_free(&w);
+	notify_answer(sb->listener, req->id, 0, error);
+}
 
 static void deny(struct call *c, const struct decision *d)
 {
+	const struct narrowing *by = c->refused_by;
 	if (d->hint)
-		reporter_refusal(&c->sb->reporter, c->sb->tool,
+		reporter_refusal(&c->sb->reporter, by ? by->tool : c->sb->tool,
 				 (int)c->req->pid, d->what, d->hint,
-				 c->sb->config);
+				 by ? by->config : c->sb->config);
 	notify_answer(c->sb->listener, c->req->id, 0, d->error);
 }
 
@@ -133,19 +319,31 @@ static int read_address(struct call *c, struct sockaddr_storage *addr,
 	return 0;
 }
 
+static void note_in(struct mediation_policy *pol,
+		    const struct sockaddr_storage *local, socklen_t len);
+
 static void note_created(struct call *c)
 {
 	struct sockaddr_storage local;
 	socklen_t len = sizeof local;
 	if (getsockname(c->sock, (struct sockaddr *)&local, &len) < 0)
 		return;
-	if (local.ss_family == AF_INET || local.ss_family == AF_INET6)
-		note_bound_addr(&c->sb->policy, &local, len);
-	else if (local.ss_family == AF_UNIX &&
+	note_in(&c->sb->policy, &local, len);
+	/* what a nested sandbox created is "inside" for it too */
+	for (size_t i = 0; i < c->narrowed_count; i++)
+		note_in(&c->narrowed[i]->policy, &local, len);
+}
+
+static void note_in(struct mediation_policy *pol,
+		    const struct sockaddr_storage *local, socklen_t len)
+{
+	const struct sockaddr_un *sun = (const struct sockaddr_un *)local;
+	if (local->ss_family == AF_INET || local->ss_family == AF_INET6)
+		note_bound_addr(pol, local, len);
+	else if (local->ss_family == AF_UNIX &&
 		 len > offsetof(struct sockaddr_un, sun_path) &&
-		 ((struct sockaddr_un *)&local)->sun_path[0] == '\0')
-		note_abstract_name(&c->sb->policy,
-				   ((struct sockaddr_un *)&local)->sun_path + 1,
+		 sun->sun_path[0] == '\0')
+		note_abstract_name(pol, sun->sun_path + 1,
 				   len - offsetof(struct sockaddr_un, sun_path) - 1);
 }
 
@@ -362,6 +560,7 @@ static void connect_unix_path(struct call *c, struct decision *d)
 	} else {
 		decide_unix_connect(&c->sb->policy, canonical, st.st_dev,
 				    st.st_ino, d);
+		narrow_unix_connect(c, canonical, st.st_dev, st.st_ino, d);
 	}
 	if (d->action != ACT_PERFORM) {
 		deny(c, d);
@@ -395,6 +594,8 @@ static void mediate_address(struct call *c, enum op op,
 	}
 	struct decision d;
 	decide_sockaddr(&c->sb->policy, op, &c->si, &addr, len, cwd, &d);
+	if (d.action != ACT_DENY)
+		narrow_sockaddr(c, op, &addr, len, cwd, &d);
 	if (d.action == ACT_CHECK_UNIX) {
 		if (op == OP_BIND)
 			bind_unix_path(c, &d);
@@ -440,6 +641,7 @@ static void mediate_listen(struct call *c)
 	}
 	struct decision d;
 	decide_listen(&c->sb->policy, &c->si, &local, len, &d);
+	narrow_listen(c, &local, len, &d);
 	if (d.action != ACT_PERFORM) {
 		deny(c, &d);
 		return;
@@ -471,7 +673,12 @@ void mediate_one(struct sandbox *sb)
 		notify_answer(sb->listener, req.id, 0, MEDIATION_PROBE_ERRNO);
 		return;
 	}
+	if (is_narrowing_request(&req)) {
+		take_narrowing(sb, &req);
+		return;
+	}
 	struct call c = {.sb = sb, .req = &req, .pidfd = -1, .sock = -1};
+	find_narrowings(&c);
 	bool with_address = req.data.nr == __NR_bind ||
 			    req.data.nr == __NR_connect;
 	struct sockaddr_storage addr;
@@ -514,6 +721,8 @@ void sandbox_free(struct sandbox *sb)
 		reporter_refusal(&sb->reporter, sb->tool, (int)sb->pid,
 				 "more calls", "the rate limit hid them", NULL);
 	close(sb->listener);
+	for (size_t i = 0; i < sb->narrowing_count; i++)
+		free_narrowing(&sb->narrowings[i]);
 	free(sb->tcp_inodes);
 	reporter_close(&sb->reporter);
 	mediation_policy_free(&sb->policy);

@@ -7,6 +7,21 @@
 
 #include <sys/types.h>
 
+/* A nested sandbox's own, narrower policy (THREATS.md #13).  A nested
+ * landstrip-exec cannot have a listener of its own; it registers its policy
+ * here together with a witness: a process inside its Landlock domain that
+ * answers whether a pid may be signalled from there, which under Landlock's
+ * signal scope means "is in the nested domain or below it". */
+struct narrowing {
+	int witness;          /* socket to the witness; -1 once it is gone */
+	bool empty;           /* the witness said its domain emptied for good */
+	char *tool;
+	char *config;
+	struct mediation_policy policy;
+};
+
+#define MAX_NARROWINGS 64
+
 struct sandbox {
 	int listener;
 	char *tool;
@@ -28,6 +43,8 @@ struct sandbox {
 	 * service that took the port after the tool let it go */
 	ino_t *tcp_inodes;
 	size_t tcp_inode_count;
+	struct narrowing narrowings[MAX_NARROWINGS];
+	size_t narrowing_count;
 	bool hung_up;         /* listener reported POLLHUP */
 };
 
@@ -36,5 +53,9 @@ struct sandbox {
 void mediate_one(struct sandbox *sb);
 
 void sandbox_free(struct sandbox *sb);
+
+struct wire_policy;
+/* The decision policy a REGISTER describes (supervisor/loop.c). */
+void policy_from_wire(struct mediation_policy *pol, const struct wire_policy *w);
 
 #endif

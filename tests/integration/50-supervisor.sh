@@ -665,6 +665,39 @@ sed 's/^/#   victim: /' "$T/outside/victim.rc" | head -3
 # =================================================================================
 # Nesting: an inner shim cannot install a listener and narrows statically (#13)
 # =================================================================================
+# Nested under a mediating sandbox, an inner policy with fewer proxy ports
+# registers its own policy, with a witness inside its Landlock domain: the
+# enclosing supervisor then applies both, to the inner domain only.
+cat >"$T/cfg/outer-two.ini" <<INI
+[sandbox]
+allowWrite = $P
+httpProxyPort = $P1
+socksProxyPort = $P2
+INI
+cat >"$T/cfg/inner-one.ini" <<INI
+[sandbox]
+allowWrite = $P
+httpProxyPort = $P1
+INI
+check "baseline: the outer policy reaches its second proxy port" 0 \
+	"$LS" -c "$T/cfg/outer-two.ini" -- "$TRY" connect 127.0.0.1 "$P2"
+check "nested with fewer proxy ports: the outer's other port is refused" 1 \
+	"$LS" -c "$T/cfg/outer-two.ini" -- "$LS" -c "$T/cfg/inner-one.ini" -- "$TRY" connect 127.0.0.1 "$P2"
+check_err "the refusal names the nested policy" "inner-one.ini"
+check "nested with fewer proxy ports: its own port works" 0 \
+	"$LS" -c "$T/cfg/outer-two.ini" -- "$LS" -c "$T/cfg/inner-one.ini" -- "$TRY" connect 127.0.0.1 "$P1"
+check "the outer tool keeps its own rules beside a nested one" 0 \
+	"$LS" -c "$T/cfg/outer-two.ini" -- sh -c "\"$LS\" -c \"$T/cfg/inner-one.ini\" -- \"$TRY\" connect 127.0.0.1 $P1 >/dev/null; \"$TRY\" connect 127.0.0.1 $P2"
+# The nested tool kills its witness: the narrowing then applies to every
+# process of the sandbox, never to none.
+cat >"$T/kill-witness.sh" <<'SH'
+for p in $(pgrep -f 'supervisor --witnes[s]'); do kill "$p" 2>/dev/null; done
+sleep 0.2
+exec "$@"
+SH
+check "a nested tool that kills its witness is still narrowed" 1 \
+	"$LS" -c "$T/cfg/outer-two.ini" -- "$LS" -c "$T/cfg/inner-one.ini" -- sh "$T/kill-witness.sh" "$TRY" connect 127.0.0.1 "$P2"
+
 # Nested under a sandbox that allows the network without a supervisor,
 # nothing would keep an inner proxy port to loopback or check an inner
 # listen's auto-bind: both are refused (the inner shim asks, with a probe,
