@@ -140,11 +140,12 @@ static pid_t spawn_supervisor(const char *path, int channel, const char *mode,
 
 /* The supervisor's first process exits as soon as it has forked the real
  * one: reap it before the exec, so no stray child reaches the tool. */
-static void reap_first(pid_t pid)
+static bool reap_first(pid_t pid)
 {
-	int status;
+	int status = 0;
 	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	return pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 static int start_own_supervisor(struct mediation *m, const char *path,
@@ -346,7 +347,11 @@ int mediation_register_nested(const struct handover *h, const char *path,
 	}
 	pid_t first = spawn_supervisor(path, sv[1], "--witness", err, errlen);
 	close(sv[1]);
-	reap_first(first);
+	if (first > 0 && !reap_first(first)) {
+		/* e.g. the binary is not executable inside our domain */
+		format_error(err, errlen, "the witness %s did not start", path);
+		first = -1;
+	}
 	/* The registration rides on a connect(2) the enclosing supervisor
 	 * traps: our end of the witness socket as the fd, a wire REGISTER as
 	 * the "address", longer than any real address so that it cannot be
