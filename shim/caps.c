@@ -9,7 +9,9 @@
 #define CAP_PERFMON 38
 #endif
 
-static const int dropped[] = {CAP_SYS_ADMIN, CAP_PERFMON};
+/* CAP_SYS_PTRACE too: with it a root tool could read or take the fds of
+ * the non-dumpable witness of its own domain (shim/mediation.c). */
+static const int dropped[] = {CAP_SYS_ADMIN, CAP_PERFMON, CAP_SYS_PTRACE};
 
 int caps_drop_dangerous(void)
 {

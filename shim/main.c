@@ -53,7 +53,8 @@ static void confine(struct landlock *ll, const struct lowered *l,
 				  l->connect_ports[i]);
 	if (caps_drop_dangerous() < 0)
 		die_errno(EXIT_SETUP_ERROR,
-			  "cannot drop CAP_SYS_ADMIN and CAP_PERFMON");
+			  "cannot drop CAP_SYS_ADMIN, CAP_PERFMON and "
+			  "CAP_SYS_PTRACE");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno(EXIT_SETUP_ERROR, "cannot set no_new_privs");
 	if (landlock_enforce(ll) < 0) {
@@ -75,7 +76,8 @@ static void confine(struct landlock *ll, const struct lowered *l,
 	 * it over: the enclosing supervisor then applies it to our domain
 	 * too (a witness inside tells it who is in here). */
 	bool decided_early = plan->nested && plan->wanted && !l->allow_network &&
-			     (l->port_count || l->allow_local_binding) &&
+			     (l->port_count || l->allow_local_binding ||
+			      l->unix_socket_count) &&
 			     mediation_enclosing();
 	if (decided_early && mediation_register_nested(&plan->handover,
 						       plan->witness_path, err,

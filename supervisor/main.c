@@ -120,11 +120,21 @@ static int witness(const char *fd_arg)
 	if (pid > 0)
 		_exit(0); /* reaped by the nested shim: nobody's child here */
 	setsid();
+	/* The tool runs in our domain, where processes may trace each other:
+	 * non-dumpable, we cannot be read, nor our socket taken to forge an
+	 * answer (only killed, which the supervisor takes as "everyone"). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* Nor do we hold the tool's stderr open after it is gone. */
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0)
+		dup2(null, STDERR_FILENO);
 	for (;;) {
 		struct pollfd pfd = {.fd = fd, .events = POLLIN};
-		int ready = poll(&pfd, 1, 1000);
+		int ready = poll(&pfd, 1, 100);
 		if (ready == 0) {
-			/* Idle: once nothing but us is left in the domain,
+			/* Idle (a tenth of a second: while we live, so does the
+			 * enclosing sandbox, and its supervisor holds the tool's
+			 * stderr): once nothing but us is left in the domain,
 			 * nothing can enter it again, and the narrowing can go. */
 			if (domain_empty()) {
 				int32_t gone = -1;

@@ -688,6 +688,23 @@ check "nested with fewer proxy ports: its own port works" 0 \
 	"$LS" -c "$T/cfg/outer-two.ini" -- "$LS" -c "$T/cfg/inner-one.ini" -- "$TRY" connect 127.0.0.1 "$P1"
 check "the outer tool keeps its own rules beside a nested one" 0 \
 	"$LS" -c "$T/cfg/outer-two.ini" -- sh -c "\"$LS\" -c \"$T/cfg/inner-one.ini\" -- \"$TRY\" connect 127.0.0.1 $P1 >/dev/null; \"$TRY\" connect 127.0.0.1 $P2"
+cat >"$T/cfg/inner-unix-only.ini" <<INI
+[sandbox]
+allowWrite = $P
+allowUnixSockets = $T/outside/none.sock
+INI
+check "a nested policy with only allowUnixSockets is narrowed too" 1 \
+	"$LS" -c "$T/cfg/outer-two.ini" -- "$LS" -c "$T/cfg/inner-unix-only.ini" -- "$TRY" connect 127.0.0.1 "$P2"
+# The witness lives in the nested domain, where processes may trace each
+# other: it is non-dumpable, so the nested tool cannot take its socket to
+# forge "my domain is empty" (root loses CAP_SYS_PTRACE in the shim).
+cat >"$T/steal-witness.sh" <<'SH'
+w=$(pgrep -f 'supervisor --witnes[s]' | tail -n 1)
+exec "$1" pidfd-getfd "$w" 3
+SH
+check "the nested tool cannot take its witness's socket" 1 \
+	"$LS" -c "$T/cfg/outer-two.ini" -- "$LS" -c "$T/cfg/inner-one.ini" -- sh "$T/steal-witness.sh" "$TRY"
+check_out "refused with EPERM" '^EPERM$'
 # The nested tool kills its witness: the narrowing then applies to every
 # process of the sandbox, never to none.
 cat >"$T/kill-witness.sh" <<'SH'
