@@ -80,6 +80,15 @@ static void load(struct prog *p, unsigned offset)
 	emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offset));
 }
 
+/* The type argument of socket() and socketpair() also carries
+ * SOCK_NONBLOCK and SOCK_CLOEXEC; compare the type alone. */
+static void load_socket_type(struct prog *p, unsigned arg)
+{
+	load(p, ARG_LO(arg));
+	emit(p, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K,
+					     SOCK_TYPE_MASK));
+}
+
 static void ret(struct prog *p, unsigned action)
 {
 	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, action));
@@ -187,9 +196,7 @@ static void socket_rules(struct prog *p, const struct filter_options *opt)
 
 	if (opt->unix_streams) {
 		place(p, L_UNIX);
-		load(p, ARG_LO(1));
-		emit(p, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K,
-						     SOCK_TYPE_MASK));
+		load_socket_type(p, 1);
 		jump(p, BPF_JEQ, SOCK_STREAM, L_ALLOW, L_NEXT);
 		jump(p, BPF_JEQ, SOCK_SEQPACKET, L_ALLOW, L_EACCES);
 	}
@@ -206,9 +213,7 @@ static void socket_rules(struct prog *p, const struct filter_options *opt)
 	}
 	/* TCP only: UDP, raw, SCTP and MPTCP are outside Landlock's TCP
 	 * port rules and would reach the network unchecked. */
-	load(p, ARG_LO(1));
-	emit(p, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K,
-					     SOCK_TYPE_MASK));
+	load_socket_type(p, 1);
 	jump(p, BPF_JEQ, SOCK_STREAM, L_NEXT, L_EACCES);
 	load(p, ARG_LO(2));
 	jump(p, BPF_JEQ, 0, L_ALLOW, L_NEXT);
@@ -222,9 +227,7 @@ static void socketpair_rules(struct prog *p)
 	place(p, L_SOCKETPAIR);
 	load(p, ARG_LO(0));
 	jump(p, BPF_JEQ, AF_UNIX, L_NEXT, L_EAFNOSUPPORT);
-	load(p, ARG_LO(1));
-	emit(p, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K,
-					     SOCK_TYPE_MASK));
+	load_socket_type(p, 1);
 	jump(p, BPF_JEQ, SOCK_STREAM, L_ALLOW, L_NEXT);
 	jump(p, BPF_JEQ, SOCK_SEQPACKET, L_ALLOW, L_EACCES);
 }
