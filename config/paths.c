@@ -11,6 +11,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The next component of a path at *cursor, skipping slashes before it;
+ * *len is 0 at the end.  *cursor is left just past the component. */
+static const char *next_component(const char **cursor, size_t *len)
+{
+	const char *in = *cursor;
+	while (*in == '/')
+		in++;
+	const char *comp = in;
+	while (*in && *in != '/')
+		in++;
+	*len = (size_t)(in - comp);
+	*cursor = in;
+	return comp;
+}
+
 void path_normalize(char *path)
 {
 	/* out is a write cursor behind the read cursor in; components are
@@ -18,12 +33,8 @@ void path_normalize(char *path)
 	char *out = path;
 	const char *in = path;
 	while (*in) {
-		while (*in == '/')
-			in++;
-		const char *comp = in;
-		while (*in && *in != '/')
-			in++;
-		size_t len = (size_t)(in - comp);
+		size_t len;
+		const char *comp = next_component(&in, &len);
 		if (len == 0 || (len == 1 && comp[0] == '.'))
 			continue;
 		if (len == 2 && comp[0] == '.' && comp[1] == '.') {
@@ -169,12 +180,8 @@ static void resolve_links(const char *abs, int depth,
 	size_t plen = 0;
 	const char *p = abs;
 	while (*p) {
-		while (*p == '/')
-			p++;
-		const char *comp = p;
-		while (*p && *p != '/')
-			p++;
-		size_t clen = (size_t)(p - comp);
+		size_t clen;
+		const char *comp = next_component(&p, &clen);
 		if (!clen)
 			break;
 		if (plen + 1 + clen >= sizeof prefix)
