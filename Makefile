@@ -30,14 +30,16 @@ MUSL_INC := $(BUILD)/musl-include
 INIH_A ?= /usr/lib/x86_64-linux-gnu/libinih.a
 
 CONFIG_SRC := config/diag.c config/parse.c config/keys.c config/merge.c \
-	config/default_config.c config/paths.c config/lower.c config/system.c
+	config/default_config.c config/paths.c config/lower.c config/system.c \
+	config/glob.c
 SHIM_SRC := shim/alloc.c shim/main.c shim/caps.c shim/mediation.c \
 	shim/wrappers.c shim/doctor.c shim/admin.c shim/enforce.c \
 	supervisor/protocol.c shim/cli.c shim/context.c shim/program.c \
 	shim/landlock.c shim/seccomp.c shim/fds.c shim/report.c
 SUPERVISOR_SRC := supervisor/main.c supervisor/loop.c supervisor/mediate.c \
 	supervisor/notify.c supervisor/decide.c supervisor/report.c \
-	supervisor/protocol.c config/diag.c config/paths.c config/system.c
+	supervisor/protocol.c supervisor/fsmediate.c supervisor/decide_write.c \
+	config/diag.c config/paths.c config/system.c config/glob.c
 HEADERS := $(wildcard config/*.h shim/*.h supervisor/*.h)
 MANPAGES := shim/landstrip-exec.1 config/landstrip.ini.5 supervisor/landstrip-supervisor.8
 
@@ -81,9 +83,10 @@ $(BUILD)/unit-tests: | $(BUILD)
 $(BUILD)/try: | $(BUILD)
 $(BUILD)/landstrip-supervisor: | $(BUILD)
 $(BUILD)/unit-tests: tests/unit/*.c tests/unit/*.h $(CONFIG_SRC) $(HEADERS) shim/seccomp.c shim/program.c \
-		supervisor/protocol.c supervisor/protocol.h supervisor/decide.c supervisor/decide.h
+		supervisor/protocol.c supervisor/protocol.h supervisor/decide.c supervisor/decide.h \
+		supervisor/decide_write.c
 	$(CC) $(TEST_CFLAGS) -Isupervisor -o $@ tests/unit/*.c $(CONFIG_SRC) shim/seccomp.c shim/program.c \
-		supervisor/protocol.c supervisor/decide.c -linih
+		supervisor/protocol.c supervisor/decide.c supervisor/decide_write.c -linih
 
 $(BUILD)/try: tests/helpers/try.c
 	$(CC) -std=gnu11 $(WARN) -O1 -g -o $@ $< -lpthread

@@ -1,5 +1,6 @@
 #include "lower.h"
 #include "diag.h"
+#include "glob.h"
 #include "paths.h"
 #include "system.h"
 
@@ -8,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,6 +30,8 @@ struct walk {
 	unsigned path_grant;
 	const struct deny *denies;
 	size_t deny_count;
+	bool mediate;       /* out->write_globs apply (write walk) */       /* a root with a deny inside becomes mediated */
+	bool collect_allow; /* keep the roots as out->allow_roots */
 	const char *why;
 	struct source src;
 	char *err;
@@ -78,7 +82,8 @@ static int emit_rule(struct walk *w, int fd, const char *path, unsigned grant,
 		     bool is_dir)
 {
 	struct fs_rule rule = {(char *)path, grant, is_dir, w->why, w->src};
-	if (w->env->record)
+	if (w->env->record ||
+	    (w->env->record_write_dirs && is_dir && (grant & GRANT_WRITE)))
 		record_rule(w->out, path, grant, is_dir, w->why, w->src);
 	const struct rule_sink *sink = w->env->sink;
 	if (sink && sink->add(sink->ctx, fd, &rule) < 0) {
@@ -227,10 +232,38 @@ static int walk_dir(struct walk *w, int dirfd, const char *path)
 	}
 }
 
-/* Grant ROOT (canonical, existing) minus the denies below it. */
+/* The patterns live in out->write_globs, which allowWrite patterns grow
+ * during the walk: always read them from there. */
+static bool glob_below(const struct walk *w, const char *path)
+{
+	const struct deny_glob *g = w->out->write_globs;
+	for (size_t i = 0; w->mediate && i < w->out->write_glob_count; i++)
+		if (!g[i].allow && glob_may_match_below(g[i].pattern, path))
+			return true;
+	return false;
+}
+
+static void record_mediated(struct lowered *out, const char *root)
+{
+	for (size_t i = 0; i < out->mediated_root_count; i++)
+		if (strcmp(out->mediated_roots[i], root) == 0)
+			return;
+	out->mediated_roots = xrealloc(out->mediated_roots,
+				       (out->mediated_root_count + 1) *
+					       sizeof *out->mediated_roots);
+	out->mediated_roots[out->mediated_root_count++] = xstrdup(root);
+}
+
+/* Grant ROOT (canonical, existing) minus the denies below it.  With a
+ * supervisor to perform writes, a root with a deny inside gets no write
+ * right at all instead: every write there is decided when it happens. */
 static int grant_root(struct walk *w, const char *root)
 {
 	bool carve = deny_below(w, root);
+	if (w->mediate && (carve || glob_below(w, root))) {
+		record_mediated(w->out, root);
+		return 0;
+	}
 	int fd = open_beneath_nothing(root, carve ? O_RDONLY | O_DIRECTORY
 						  : O_PATH);
 	if (fd < 0) {
@@ -261,6 +294,63 @@ static const struct deny *deny_covering(const struct walk *w, const char *root)
 	return NULL;
 }
 
+/* A pattern matching ROOT itself denies it (a tie goes to the deny). */
+static const struct deny_glob *glob_covering(const struct walk *w,
+					     const char *root)
+{
+	const struct deny_glob *g = w->out->write_globs;
+	for (size_t i = 0; w->mediate && i < w->out->write_glob_count; i++)
+		if (!g[i].allow && glob_match(g[i].pattern, root))
+			return &g[i];
+	return NULL;
+}
+
+static void collect_allow_root(struct walk *w, const char *root,
+			       const struct path_entry *e)
+{
+	struct lowered *out = w->out;
+	out->allow_roots = xrealloc(out->allow_roots,
+				    (out->allow_root_count + 1) *
+					    sizeof *out->allow_roots);
+	out->allow_roots[out->allow_root_count++] =
+		(struct allow_root){xstrdup(root), xstrdup(e->text), e->src};
+}
+
+static char *canonical_pattern(const char *abs);
+static void keep_glob(struct lowered *out, char *pattern, const char *key,
+		      const struct path_entry *e);
+
+/* An allowWrite pattern grants nothing Landlock can hold: it is an
+ * exception to a deny, which the supervisor applies in mediated roots. */
+static int grant_pattern(struct walk *w, const struct path_entry *e,
+			 const char *key)
+{
+	if (!w->collect_allow)
+		return 0; /* the read walk: inside a write root anyway */
+	char why[256];
+	char *abs = path_expand(e->text, w->env->cwd, w->env->home, why,
+				sizeof why);
+	char *pattern = abs ? canonical_pattern(abs) : NULL;
+	if (!pattern || glob_check(pattern, why, sizeof why) < 0) {
+		format_error(w->err, w->errlen, "%s:%d: %s", e->src.file,
+			     e->src.line, pattern ? why : "bad pattern");
+		free(abs);
+		free(pattern);
+		return -1;
+	}
+	free(abs);
+	if (w->mediate)
+		keep_glob(w->out, pattern, key, e);
+	else {
+		record_skip(w->out, pattern, key,
+			    "a pattern applies only where a supervisor "
+			    "mediates writes",
+			    e->src);
+		free(pattern);
+	}
+	return 0;
+}
+
 static char *resolve_entry(const struct path_entry *e,
 			   const struct lower_env *env, bool *exists,
 			   char *err, size_t errlen)
@@ -282,16 +372,26 @@ static int grant_list(struct walk *w, const struct path_list *list,
 {
 	for (size_t i = 0; i < list->len; i++) {
 		const struct path_entry *e = &list->items[i];
+		if (glob_is_pattern(e->text)) {
+			if (grant_pattern(w, e, key) < 0)
+				return -1;
+			continue;
+		}
 		bool exists;
 		char *root = resolve_entry(e, w->env, &exists, w->err, w->errlen);
 		if (!root)
 			return -1;
 		w->why = key;
 		w->src = e->src;
+		if (w->collect_allow)
+			collect_allow_root(w, root, e);
 		const struct deny *d = deny_covering(w, root);
 		int rc = 0;
 		if (!exists)
 			record_skip(w->out, root, key, "does not exist", e->src);
+		else if (!d && glob_covering(w, root))
+			record_skip(w->out, root, key, "denied by a pattern",
+				    e->src);
 		else if (d) {
 			record_carve(w->out, d);
 			record_skip(w->out, root, key,
@@ -312,6 +412,7 @@ struct deny_set {
 	bool mandatory;
 	bool keep_missing;
 	struct source src;
+	const char *text;
 };
 
 static void add_deny_location(void *ctx, const char *path, bool exists)
@@ -323,13 +424,97 @@ static void add_deny_location(void *ctx, const char *path, bool exists)
 				(*set->count + 1) * sizeof **set->denies);
 	(*set->denies)[(*set->count)++] = (struct deny){
 		xstrdup(path), set->key, set->mandatory, exists, set->src,
+		set->text ? xstrdup(set->text) : NULL,
 	};
+}
+
+/* A match of a read pattern, found by the expansion walk: it exists. */
+static void add_glob_match(void *ctx, const char *path)
+{
+	path_deny_locations(path, add_deny_location, ctx);
+}
+
+/* ABS with its fixed prefix made canonical (a symlinked $HOME or project
+ * must match as the kernel sees paths), wildcards in the prefix escaped. */
+static char *canonical_pattern(const char *abs)
+{
+	char prefix[PATH_MAX];
+	if (glob_fixed_prefix(abs, prefix, sizeof prefix) < 0)
+		return NULL;
+	size_t depth = 0; /* components in the prefix */
+	for (const char *p = prefix; *p; p++)
+		depth += *p == '/' && p[1] != '\0';
+	const char *rest = abs;
+	for (size_t n = 0; n < depth && rest; n++)
+		rest = strchr(rest + 1, '/');
+	bool exists;
+	char *canon = path_canonical(prefix, &exists);
+	size_t cap = 2 * strlen(canon) + (rest ? strlen(rest) : 0) + 2;
+	char *out = xcalloc(cap, 1);
+	size_t n = 0;
+	for (const char *p = strcmp(canon, "/") == 0 ? "" : canon; *p; p++) {
+		if (strchr("*?[\\", *p))
+			out[n++] = '\\';
+		out[n++] = *p;
+	}
+	snprintf(out + n, cap - n, "%s", rest ? rest : "");
+	if (!out[0])
+		strcpy(out, "/");
+	free(canon);
+	return out;
+}
+
+static void keep_glob(struct lowered *out, char *pattern, const char *key,
+		      const struct path_entry *e)
+{
+	out->write_globs = xrealloc(out->write_globs,
+				    (out->write_glob_count + 1) *
+					    sizeof *out->write_globs);
+	out->write_globs[out->write_glob_count++] = (struct deny_glob){
+		pattern, key, xstrdup(e->text), e->src,
+		strcmp(key, "allowWrite") == 0,
+	};
+}
+
+/* A pattern entry: kept whole when GLOBS_OUT takes patterns (the
+ * supervisor matches it at access time), else expanded now into the
+ * denies it matches, with a bound on the walk that fails closed. */
+static int add_pattern(struct deny_set *set, const char *abs,
+		       const struct path_entry *e, struct lowered *globs_out,
+		       char *err, size_t errlen)
+{
+	char why[128];
+	char *pattern = canonical_pattern(abs);
+	if (!pattern || glob_check(pattern, why, sizeof why) < 0) {
+		format_error(err, errlen, "%s:%d: %s", e->src.file, e->src.line,
+			     pattern ? why : "pattern too long");
+		free(pattern);
+		return -1;
+	}
+	if (globs_out) {
+		keep_glob(globs_out, pattern, set->key, e);
+		return 0;
+	}
+	int rc = glob_expand(pattern, LOWER_GLOB_LIMIT, add_glob_match, set);
+	if (rc < 0 && errno == E2BIG)
+		format_error(err, errlen,
+			     "%s:%d: %s matches below a tree of over %d "
+			     "entries, too many to expand when a tool starts: "
+			     "narrow the pattern",
+			     e->src.file, e->src.line, e->text,
+			     LOWER_GLOB_LIMIT);
+	else if (rc < 0)
+		format_error(err, errlen, "%s:%d: cannot expand %s: %s",
+			     e->src.file, e->src.line, e->text,
+			     strerror(errno));
+	free(pattern);
+	return rc;
 }
 
 static int add_denies(struct deny **denies, size_t *count,
 		      const struct path_list *list, const char *key,
 		      const struct lower_env *env, bool keep_missing,
-		      char *err, size_t errlen)
+		      struct lowered *globs_out, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < list->len; i++) {
 		char why[256];
@@ -342,9 +527,15 @@ static int add_denies(struct deny **denies, size_t *count,
 			return -1;
 		}
 		struct deny_set set = {denies, count, key, false, keep_missing,
-				       e->src};
-		path_deny_locations(abs, add_deny_location, &set);
+				       e->src, e->text};
+		int rc = 0;
+		if (glob_is_pattern(e->text))
+			rc = add_pattern(&set, abs, e, globs_out, err, errlen);
+		else
+			path_deny_locations(abs, add_deny_location, &set);
 		free(abs);
+		if (rc < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -356,7 +547,7 @@ static void add_mandatory(struct lowered *out, const struct lower_env *env)
 		path_normalize(abs);
 		struct deny_set set = {&out->write_denies, &out->write_deny_count,
 				       env->mandatory[i].why, true, true,
-				       {"built-in", 0}};
+				       {"built-in", 0}, NULL};
 		path_deny_locations(abs, add_deny_location, &set);
 		free(abs);
 	}
@@ -367,22 +558,24 @@ static int lower_writes(const struct policy *p, const struct lower_env *env,
 {
 	/* Denied writes that do not exist yet still matter: the directories on
 	 * their path lose create rights, so nothing can be planted there. */
+	struct lowered *globs = env->mediate_writes ? out : NULL;
 	if (add_denies(&out->write_denies, &out->write_deny_count,
-		       &p->lists[LIST_DENY_WRITE], "denyWrite", env, true, err,
-		       errlen) < 0)
+		       &p->lists[LIST_DENY_WRITE], "denyWrite", env, true, globs,
+		       err, errlen) < 0)
 		return -1;
 	/* What may not be read may not be written either: an allowWrite
 	 * root above ~/.ssh must not let a tool plant authorized_keys, nor
 	 * create files it could then not read back. */
 	if (add_denies(&out->write_denies, &out->write_deny_count,
-		       &p->lists[LIST_DENY_READ], "denyRead", env, false, err,
-		       errlen) < 0)
+		       &p->lists[LIST_DENY_READ], "denyRead", env, false, globs,
+		       err, errlen) < 0)
 		return -1;
 	add_mandatory(out, env);
 	struct walk w = {
 		.out = out, .env = env, .grant = GRANT_WRITE, .path_grant = 0,
 		.denies = out->write_denies,
 		.deny_count = out->write_deny_count,
+		.mediate = env->mediate_writes, .collect_allow = true,
 		.err = err, .errlen = errlen,
 	};
 	return grant_list(&w, &p->lists[LIST_ALLOW_WRITE], "allowWrite");
@@ -394,8 +587,8 @@ static int lower_reads(const struct policy *p, const struct lower_env *env,
 	/* A read deny that does not exist protects nothing now; skipping it
 	 * spares walking its parents on every call. */
 	if (add_denies(&out->read_denies, &out->read_deny_count,
-		       &p->lists[LIST_DENY_READ], "denyRead", env, false, err,
-		       errlen) < 0)
+		       &p->lists[LIST_DENY_READ], "denyRead", env, false, NULL,
+		       err, errlen) < 0)
 		return -1;
 	out->restrict_read = p->lists[LIST_DENY_READ].len > 0;
 	if (!out->restrict_read)

@@ -41,6 +41,26 @@ struct deny {
 	bool mandatory;    /* beats any allow root, even a more specific one */
 	bool exists;
 	struct source src;
+	char *text;        /* as written in the config; NULL when built in */
+};
+
+/* A pattern (config/glob.h), absolute, its fixed prefix canonical: a deny,
+ * or an allowWrite exception inside a deny (decided by the supervisor
+ * only: Landlock cannot grant by pattern). */
+struct deny_glob {
+	char *pattern;
+	const char *key;
+	char *text;
+	struct source src;
+	bool allow;
+};
+
+/* An allowWrite root as the supervisor decides with it: canonical, and
+ * kept even when it does not exist yet (a mediated write may create it). */
+struct allow_root {
+	char *path;
+	char *text;
+	struct source src;
 };
 
 /* An allow entry that granted nothing, and why. */
@@ -80,6 +100,15 @@ struct lowered {
 	char **unix_sockets;     /* canonical allowUnixSockets */
 	struct source *unix_socket_src;
 	size_t unix_socket_count;
+	/* Write mediation (lower_env.mediate_writes): roots with a deny
+	 * inside get no Landlock write right; the supervisor performs their
+	 * writes, deciding with the allow roots, denies and patterns. */
+	char **mediated_roots;
+	size_t mediated_root_count;
+	struct allow_root *allow_roots;
+	size_t allow_root_count;
+	struct deny_glob *write_globs;
+	size_t write_glob_count;
 };
 
 struct mandatory_deny {
@@ -94,7 +123,17 @@ struct lower_env {
 	size_t mandatory_count;
 	const struct rule_sink *sink; /* NULL: record only (--check, tests) */
 	bool record;                  /* keep out->rules for --check/--debug */
+	bool record_write_dirs;       /* keep the write-granted directories
+					 (a supervisor's unix binds) */
+	/* A supervisor can perform writes: a write root with a deny inside
+	 * becomes a mediated root instead of being carved as a snapshot. */
+	bool mediate_writes;
 };
+
+/* How many directory entries the expansion of a read pattern may visit
+ * before the tool is refused (it would be slow, and the walk is not
+ * allowed to give up silently). */
+#define LOWER_GLOB_LIMIT 20000
 
 /* Returns 0, or -1 with ERR set ("file:line: ..." where a line is to blame). */
 int lower_policy(const struct policy *policy, const struct lower_env *env,

@@ -74,14 +74,19 @@ static void confine(struct landlock *ll, const struct lowered *l,
 		die(EXIT_SETUP_ERROR, "%s", err);
 	/* Nested under a supervisor, a policy with network of its own hands
 	 * it over: the enclosing supervisor then applies it to our domain
-	 * too (a witness inside tells it who is in here). */
-	bool decided_early = plan->nested && plan->wanted && !l->allow_network &&
-			     (l->port_count || l->allow_local_binding ||
-			      l->unix_socket_count) &&
-			     mediation_enclosing();
-	if (decided_early && mediation_register_nested(&plan->handover,
-						       plan->witness_path, err,
-						       sizeof err) < 0)
+	 * too (a witness inside tells it who is in here).  So does every
+	 * nested policy under a supervisor that performs writes: it would
+	 * otherwise write for us past our own Landlock rules. */
+	enum enclosing enc = plan->nested ? mediation_enclosing()
+					  : ENCLOSING_NONE;
+	bool own_network = plan->wanted && !l->allow_network &&
+			   (l->port_count || l->allow_local_binding ||
+			    l->unix_socket_count);
+	bool register_nested = (own_network && enc != ENCLOSING_NONE) ||
+			       enc == ENCLOSING_WRITES;
+	if (register_nested &&
+	    mediation_register_nested(&plan->handover, plan->witness_path, err,
+				      sizeof err) < 0)
 		die(EXIT_SETUP_ERROR, "%s", err);
 	/* Nested, an enclosing supervisor (if any) would perform bind and
 	 * connect unconfined: what this policy refuses is refused here.
@@ -89,7 +94,7 @@ static void confine(struct landlock *ll, const struct lowered *l,
 	 * our proxy ports (any host) and nothing would check a listen's
 	 * auto-bind: refuse those too. */
 	bool nested = plan->nested;
-	bool decided = nested && mediation_enclosing();
+	bool decided = enc != ENCLOSING_NONE;
 	bool no_network = !l->allow_network && !l->port_count &&
 			  !l->allow_local_binding && !l->unix_socket_count;
 	struct filter_options opt = {
@@ -290,9 +295,12 @@ int main(int argc, char **argv)
 		 * here, and then says why, with a failing status. */
 		char lower_err[1024];
 		env.record = true;
+		env.mediate_writes = !nested;
 		if (lower_policy(&policy, &env, &lowered, lower_err,
 				 sizeof lower_err) < 0)
 			die(EXIT_SETUP_ERROR, "%s", lower_err);
+		if (!rep.mediation && lowered.mediated_root_count)
+			rep.mediation = describe_mediation(nested);
 		report_policy(stdout, &rep);
 		if (fflush(stdout) == EOF)
 			return EXIT_SETUP_ERROR;
@@ -313,11 +321,29 @@ int main(int argc, char **argv)
 
 	struct mediation_plan plan = {.wanted = mediation_needed(&policy),
 				      .nested = nested};
-	if (plan.wanted) {
+	/* Before the walk opens its own fds: only inherited ones are looked at. */
+	if (fds_close_io_uring() < 0)
+		die_errno(EXIT_SETUP_ERROR, "cannot list /proc/self/fd");
+	struct landlock ll;
+	if (landlock_begin(&ll, rep.abi, policy.lists[LIST_DENY_READ].len > 0,
+			   !allow_network) < 0)
+		die_errno(EXIT_SETUP_ERROR, "cannot create a Landlock ruleset");
+	struct rule_sink sink = {landlock_add_path, &ll};
+	env.sink = &sink;
+	env.record = diag_debug_enabled;
+	/* The supervisor needs the write directories for unix binds. */
+	env.record_write_dirs = true;
+	/* Nested, our own listener is impossible: denies inside write roots
+	 * are then carved as a snapshot (landstrip.ini(5)). */
+	env.mediate_writes = !nested;
+	if (lower_policy(&policy, &env, &lowered, err, sizeof err) < 0)
+		die(EXIT_SETUP_ERROR, "%s", err);
+	plan.wanted = plan.wanted || lowered.mediated_root_count > 0;
+	if (plan.wanted || plan.nested) {
 		/* Before confinement: the supervisor must start unconfined. */
 		if (!plan.nested)
 			start_mediation(&plan, &ctx, &cfg);
-		else
+		else /* for a witness, if we register with an enclosing one */
 			plan.witness_path = mediation_find_supervisor(
 				ctx.self_path, configured_supervisor(&ctx, &cfg),
 				err, sizeof err);
@@ -329,21 +355,10 @@ int main(int argc, char **argv)
 			.lowered = &lowered,
 		};
 	}
-	/* Before the walk opens its own fds: only inherited ones are looked at. */
-	if (fds_close_io_uring() < 0)
-		die_errno(EXIT_SETUP_ERROR, "cannot list /proc/self/fd");
-	struct landlock ll;
-	if (landlock_begin(&ll, rep.abi, policy.lists[LIST_DENY_READ].len > 0,
-			   !allow_network) < 0)
-		die_errno(EXIT_SETUP_ERROR, "cannot create a Landlock ruleset");
-	struct rule_sink sink = {landlock_add_path, &ll};
-	env.sink = &sink;
-	/* The supervisor needs the write directories for unix binds. */
-	env.record = diag_debug_enabled || plan.wanted;
-	if (lower_policy(&policy, &env, &lowered, err, sizeof err) < 0)
-		die(EXIT_SETUP_ERROR, "%s", err);
 	if (diag_debug_enabled) {
 		rep.ll = &ll;
+		if (!rep.mediation && plan.wanted)
+			rep.mediation = describe_mediation(nested);
 		report_policy(stderr, &rep);
 	}
 

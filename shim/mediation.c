@@ -211,6 +211,8 @@ static void add_paths(char ***list, size_t *count, const char *path)
 	(*list)[(*count)++] = (char *)path;
 }
 
+static void add_write_rules(struct wire_policy *w, const struct lowered *l);
+
 /* The policy the supervisor needs: flags, ports, unix sockets, and the
  * directories Landlock lets the tool create files in (for unix binds). */
 static void wire_policy_of(const struct handover *h, struct wire_policy *w)
@@ -230,8 +232,61 @@ static void wire_policy_of(const struct handover *h, struct wire_policy *w)
 		if (l->rules[i].grant & GRANT_WRITE && l->rules[i].is_dir)
 			add_paths(&w->write_dirs, &w->write_dir_count,
 				  l->rules[i].path);
+	add_write_rules(w, l);
+	for (size_t i = 0; i < l->mediated_root_count; i++)
+		add_paths(&w->mediated_roots, &w->mediated_root_count,
+			  l->mediated_roots[i]);
 	w->config = (char *)h->config;
 	w->report = (char *)h->report;
+}
+
+static void add_rule(struct wire_policy *w, uint8_t kind, bool glob,
+		     struct source src, const char *key, const char *text,
+		     const char *path)
+{
+	w->write_rules = xrealloc(w->write_rules, (w->write_rule_count + 1) *
+							  sizeof *w->write_rules);
+	char *label = xcalloc(WIRE_MAX_LABEL + 1, 1);
+	if (kind == WIRE_RULE_MANDATORY)
+		snprintf(label, WIRE_MAX_LABEL + 1,
+			 "landstrip's own %s is never writable", key);
+	else
+		snprintf(label, WIRE_MAX_LABEL + 1, "%s = %s", key,
+			 text ? text : path);
+	w->write_rules[w->write_rule_count++] = (struct wire_write_rule){
+		kind, glob ? WIRE_RULE_GLOB : 0,
+		src.line > 0 ? (uint32_t)src.line : 0, label, (char *)path,
+	};
+}
+
+/* What decides a mediated write: the allow roots, every deny (the
+ * mandatory ones, and denyRead: what may not be read may not be written)
+ * and the patterns.  Sent for nested policies too, which the enclosing
+ * supervisor applies to writes it performs for them. */
+static void add_write_rules(struct wire_policy *w, const struct lowered *l)
+{
+	for (size_t i = 0; i < l->allow_root_count; i++)
+		add_rule(w, WIRE_RULE_ALLOW, false, l->allow_roots[i].src,
+			 "allowWrite", l->allow_roots[i].text,
+			 l->allow_roots[i].path);
+	for (size_t i = 0; i < l->write_deny_count; i++) {
+		const struct deny *d = &l->write_denies[i];
+		add_rule(w, d->mandatory ? WIRE_RULE_MANDATORY : WIRE_RULE_DENY,
+			 false, d->src, d->key, d->text, d->path);
+	}
+	for (size_t i = 0; i < l->write_glob_count; i++) {
+		const struct deny_glob *g = &l->write_globs[i];
+		add_rule(w, g->allow ? WIRE_RULE_ALLOW : WIRE_RULE_DENY, true,
+			 g->src, g->key, g->text, g->pattern);
+	}
+}
+
+static void free_write_rules(struct wire_policy *w)
+{
+	for (size_t i = 0; i < w->write_rule_count; i++)
+		free(w->write_rules[i].label);
+	free(w->write_rules);
+	free(w->mediated_roots);
 }
 
 static int await_ack(int channel, char *err, size_t errlen)
@@ -272,7 +327,8 @@ int mediation_handover(struct mediation *m, const struct handover *h,
 			     "is gone: %s", strerror(errno));
 		return -1;
 	}
-	int listener = seccomp_install_listener();
+	int listener = seccomp_install_listener(
+		h->lowered->mediated_root_count > 0);
 	if (listener < 0) {
 		format_error(err, errlen,
 			     "cannot install the seccomp listener: %s",
@@ -285,6 +341,7 @@ int mediation_handover(struct mediation *m, const struct handover *h,
 	int n = wire_encode_register(&w, payload, sizeof payload);
 	free(w.unix_sockets);
 	free(w.write_dirs);
+	free_write_rules(&w);
 	/* Reports go to the tool's stderr; a tool started with stderr closed
 	 * gets them nowhere (/dev/null), not a failed handover. */
 	int report_fd = fcntl(STDERR_FILENO, F_GETFD) < 0
@@ -327,10 +384,13 @@ void mediation_close_session(void)
 		close(fd);
 }
 
-bool mediation_enclosing(void)
+enum enclosing mediation_enclosing(void)
 {
 	long rc = syscall(SYS_listen, MEDIATION_PROBE_FD, MEDIATION_PROBE_MAGIC);
-	return rc < 0 && errno == MEDIATION_PROBE_ERRNO;
+	if (rc < 0 && errno == MEDIATION_PROBE_ERRNO_WRITES)
+		return ENCLOSING_WRITES;
+	return rc < 0 && errno == MEDIATION_PROBE_ERRNO ? ENCLOSING_SOCKETS
+							: ENCLOSING_NONE;
 }
 
 int mediation_register_nested(const struct handover *h, const char *path,
@@ -363,6 +423,7 @@ int mediation_register_nested(const struct handover *h, const char *path,
 				     sizeof msg - WIRE_HEADER_SIZE);
 	free(w.unix_sockets);
 	free(w.write_dirs);
+	free_write_rules(&w);
 	int rc = -1;
 	if (first > 0 && n >= 0 &&
 	    wire_encode_header(msg, WIRE_HEADER_SIZE, WIRE_REGISTER, (size_t)n) >= 0) {

@@ -32,8 +32,14 @@ bool mediation_needed(const struct policy *policy);
  * listeners): a nested shim cannot mediate and narrows statically. */
 bool mediation_nested(void);
 
-/* Nested: does an enclosing supervisor decide our listen and connect? */
-bool mediation_enclosing(void);
+/* Nested: does an enclosing supervisor decide our listen and connect, and
+ * does it also perform writes (in mediated roots) for us? */
+enum enclosing {
+	ENCLOSING_NONE,
+	ENCLOSING_SOCKETS,
+	ENCLOSING_WRITES, /* and sockets */
+};
+enum enclosing mediation_enclosing(void);
 
 /* Find the supervisor binary: the libexec path fixed at build time, then
  * next to the shim, then `supervisor =`.  NULL with ERR listing where it

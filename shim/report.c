@@ -144,6 +144,21 @@ void report_policy(FILE *out, const struct report *r)
 			fputc('\n', out);
 		}
 	}
+	if (l->mediated_root_count) {
+		fprintf(out, "mediated (the supervisor decides each write when "
+			     "it happens; most specific rule wins):\n");
+		for (size_t i = 0; i < l->mediated_root_count; i++)
+			fprintf(out, "  %s\n", l->mediated_roots[i]);
+	}
+	if (l->write_glob_count)
+		fprintf(out, "write-denied by pattern, matched when a write "
+			     "happens:\n");
+	for (size_t i = 0; i < l->write_glob_count; i++) {
+		fprintf(out, "  %-40s %s", l->write_globs[i].pattern,
+			l->write_globs[i].key);
+		print_source(out, l->write_globs[i].src);
+		fputc('\n', out);
+	}
 	print_denies(out, "write-denied whatever allowWrite says:",
 		     l->write_denies, l->write_deny_count, true);
 	if (l->skipped_count) {

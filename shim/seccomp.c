@@ -14,6 +14,7 @@
 #include "seccomp.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/netlink.h>
@@ -51,7 +52,8 @@ enum label {
 	L_NEXT = -1, /* fall through */
 	L_ALLOW, L_KILL, L_EACCES, L_EPERM, L_EAFNOSUPPORT, L_ENOSYS,
 	L_SOCKET, L_SOCKETPAIR, L_IOCTL, L_SECCOMP, L_INET, L_INET_TYPE,
-	L_NETLINK, L_LOW, L_SEND_ARG2, L_SEND_ARG3, L_UNIX, L_NOTIFY, L_COUNT
+	L_NETLINK, L_LOW, L_SEND_ARG2, L_SEND_ARG3, L_UNIX, L_NOTIFY,
+	L_OPEN_ARG1, L_OPEN_ARG2, L_COUNT
 };
 
 struct fixup {
@@ -307,28 +309,70 @@ int seccomp_install(const struct filter_options *opt)
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
-int seccomp_build_notify_filter(struct sock_filter *f, size_t cap)
+/* The calls that write through a path or change metadata (the kernel's
+ * list as of Linux 6.18), for mediated roots (supervisor/fsmediate.c).
+ * open and openat trap only with a write flag: reads stay in the kernel.
+ * Most of these are "always the same answer" for the kernel's action
+ * cache, so a syscall not listed here never runs this program at all. */
+static const unsigned write_calls[] = {
+	__NR_creat, __NR_openat2, __NR_mkdir, __NR_mkdirat, __NR_mknod,
+	__NR_mknodat, __NR_symlink, __NR_symlinkat, __NR_link, __NR_linkat,
+	__NR_rename, __NR_renameat, __NR_renameat2, __NR_unlink,
+	__NR_unlinkat, __NR_rmdir, __NR_truncate, __NR_chmod, __NR_fchmod,
+	__NR_fchmodat, 452 /* fchmodat2 */, __NR_chown, __NR_fchown,
+	__NR_lchown, __NR_fchownat, __NR_setxattr, __NR_lsetxattr,
+	__NR_fsetxattr, __NR_removexattr, __NR_lremovexattr,
+	__NR_fremovexattr, 463 /* setxattrat */, 466 /* removexattrat */,
+	__NR_utime, __NR_utimes, __NR_futimesat, __NR_utimensat,
+};
+
+#define OPEN_WRITE_FLAGS (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)
+
+static void write_traps(struct prog *p)
 {
-	/* Other ABIs are killed by the static filter; this one only routes
-	 * the three socket calls whose address or state must be checked. */
+	jump(p, BPF_JEQ, __NR_openat, L_OPEN_ARG2, L_NEXT);
+	jump(p, BPF_JEQ, __NR_open, L_OPEN_ARG1, L_NEXT);
+	size_t n = sizeof write_calls / sizeof write_calls[0];
+	for (size_t i = 0; i < n; i++)
+		jump(p, BPF_JEQ, write_calls[i], L_NOTIFY, L_NEXT);
+}
+
+int seccomp_build_notify_filter(bool writes, struct sock_filter *f,
+				size_t cap)
+{
+	/* Other ABIs are killed by the static filter; this one routes the
+	 * socket calls whose address or state must be checked and, for a
+	 * policy with mediated roots, the calls that write. */
 	struct prog p = {.f = f, .cap = cap};
 	load(&p, offsetof(struct seccomp_data, arch));
 	jump(&p, BPF_JEQ, AUDIT_ARCH_X86_64, L_NEXT, L_ALLOW);
 	load(&p, offsetof(struct seccomp_data, nr));
 	jump(&p, BPF_JEQ, __NR_bind, L_NOTIFY, L_NEXT);
 	jump(&p, BPF_JEQ, __NR_connect, L_NOTIFY, L_NEXT);
-	jump(&p, BPF_JEQ, __NR_listen, L_NOTIFY, L_ALLOW);
+	jump(&p, BPF_JEQ, __NR_listen, L_NOTIFY, L_NEXT);
+	if (writes)
+		write_traps(&p);
 	place(&p, L_ALLOW);
 	ret(&p, SECCOMP_RET_ALLOW);
+	if (writes) {
+		place(&p, L_OPEN_ARG1);
+		load(&p, ARG_LO(1));
+		jump(&p, BPF_JSET, OPEN_WRITE_FLAGS, L_NOTIFY, L_ALLOW);
+		place(&p, L_OPEN_ARG2);
+		load(&p, ARG_LO(2));
+		jump(&p, BPF_JSET, OPEN_WRITE_FLAGS, L_NOTIFY, L_ALLOW);
+		place(&p, L_ALLOW);
+		ret(&p, SECCOMP_RET_ALLOW);
+	}
 	place(&p, L_NOTIFY);
 	ret(&p, SECCOMP_RET_USER_NOTIF);
 	return p.overflow || !all_placed(&p) ? -1 : (int)p.n;
 }
 
-int seccomp_install_listener(void)
+int seccomp_install_listener(bool writes)
 {
-	struct sock_filter f[16];
-	int n = seccomp_build_notify_filter(f, sizeof f / sizeof f[0]);
+	struct sock_filter f[80];
+	int n = seccomp_build_notify_filter(writes, f, sizeof f / sizeof f[0]);
 	if (n < 0) {
 		errno = E2BIG;
 		return -1;

@@ -828,6 +828,7 @@ void mediation_policy_free(struct mediation_policy *pol)
 	for (size_t i = 0; i < pol->write_dir_count; i++)
 		free(pol->write_dirs[i]);
 	free(pol->write_dirs);
+	write_policy_free(&pol->writes);
 	free(pol->bound_addrs);
 	free(pol->abstract_names);
 	free(pol->socket_inodes);

@@ -68,6 +68,8 @@
 #ifndef LANDSTRIP_DECIDE_H
 #define LANDSTRIP_DECIDE_H
 
+#include "decide_write.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -94,6 +96,7 @@ struct mediation_policy {
 	size_t unix_socket_count;
 	char **write_dirs;      /* canonical dirs with create rights */
 	size_t write_dir_count;
+	struct write_policy writes; /* mediated writes (decide_write.h) */
 	/* state: loopback TCP addresses bound inside this sandbox */
 	struct bound_addr {
 		int family;             /* AF_INET (also v4-mapped) or AF_INET6 */

@@ -82,6 +82,19 @@ void policy_from_wire(struct mediation_policy *pol,
 	for (size_t i = 0; i < w->write_dir_count; i++)
 		pol->write_dirs[pol->write_dir_count++] =
 			xstrdup(w->write_dirs[i]);
+	struct write_policy *wp = &pol->writes;
+	wp->rules = xcalloc(w->write_rule_count, sizeof *wp->rules);
+	for (size_t i = 0; i < w->write_rule_count; i++) {
+		const struct wire_write_rule *r = &w->write_rules[i];
+		wp->rules[wp->rule_count++] = (struct write_rule){
+			(enum write_rule_kind)r->kind, r->flags & WIRE_RULE_GLOB,
+			(int)r->line, xstrdup(r->label), xstrdup(r->path),
+		};
+	}
+	wp->mediated_roots = xcalloc(w->mediated_root_count, sizeof(char *));
+	for (size_t i = 0; i < w->mediated_root_count; i++)
+		wp->mediated_roots[wp->mediated_root_count++] =
+			xstrdup(w->mediated_roots[i]);
 }
 
 static int open_report(const struct wire_policy *w, int tool_stderr)

@@ -7,6 +7,7 @@
  * the target, and "cannot verify" is EACCES (THREATS.md #11). */
 #include "sandbox.h"
 #include "notify.h"
+#include "fsmediate.h"
 #include "../config/diag.h"
 #include "protocol.h"
 
@@ -252,7 +253,7 @@ static struct cached_pidfd *pidfd_slot(struct sandbox *sb, pid_t tid)
 	return NULL;
 }
 
-static int cached_pidfd(struct sandbox *sb, pid_t tid, bool fresh)
+int sandbox_pidfd(struct sandbox *sb, pid_t tid, bool fresh)
 {
 	struct cached_pidfd *slot = pidfd_slot(sb, tid);
 	if (slot && !fresh)
@@ -273,7 +274,7 @@ static int take_socket(struct call *c)
 	pid_t tid = (pid_t)c->req->pid;
 	int fd = (int)(uint32_t)c->req->data.args[0];
 	for (int attempt = 0; attempt < 2; attempt++) {
-		c->pidfd = cached_pidfd(c->sb, tid, attempt > 0);
+		c->pidfd = sandbox_pidfd(c->sb, tid, attempt > 0);
 		if (c->pidfd < 0)
 			return errno == ESRCH ? -ESRCH : -EACCES;
 		c->sock = target_take_fd(c->pidfd, fd);
@@ -454,6 +455,22 @@ static void bind_unix_path(struct call *c, struct decision *d)
 		d->hint = NULL;
 	} else {
 		decide_unix_bind(&c->sb->policy, canonical, d);
+		/* In a mediated root no directory has Landlock write rights:
+		 * the socket file is a write like any other there. */
+		char full[PATH_MAX + 110];
+		struct write_decision wd;
+		int n = snprintf(full, sizeof full, "%s/%s",
+				 strcmp(canonical, "/") == 0 ? "" : canonical,
+				 name);
+		if (n > 0 && (size_t)n < sizeof full &&
+		    write_mediated(&c->sb->policy.writes, full)) {
+			decide_write(&c->sb->policy.writes, full, &wd);
+			d->action = wd.allowed ? ACT_PERFORM : ACT_DENY;
+			d->error = wd.allowed ? 0 : EACCES;
+			write_hint(&wd, full, c->sb->config, d->hint_buf,
+				   sizeof d->hint_buf);
+			d->hint = wd.allowed ? NULL : d->hint_buf;
+		}
 	}
 	if (d->action == ACT_PERFORM) {
 		struct sockaddr_un sun = {.sun_family = AF_UNIX};
@@ -670,7 +687,10 @@ void mediate_one(struct sandbox *sb)
 	if (req.data.nr == __NR_listen &&
 	    (int)(uint32_t)req.data.args[0] == MEDIATION_PROBE_FD &&
 	    (uint32_t)req.data.args[1] == MEDIATION_PROBE_MAGIC) {
-		notify_answer(sb->listener, req.id, 0, MEDIATION_PROBE_ERRNO);
+		notify_answer(sb->listener, req.id, 0,
+			      sb->policy.writes.mediated_root_count
+				      ? MEDIATION_PROBE_ERRNO_WRITES
+				      : MEDIATION_PROBE_ERRNO);
 		return;
 	}
 	if (is_narrowing_request(&req)) {
@@ -679,6 +699,10 @@ void mediate_one(struct sandbox *sb)
 	}
 	struct call c = {.sb = sb, .req = &req, .pidfd = -1, .sock = -1};
 	find_narrowings(&c);
+	if (fs_call_trapped(req.data.nr)) {
+		mediate_fs(sb, &req, c.narrowed, c.narrowed_count);
+		return;
+	}
 	bool with_address = req.data.nr == __NR_bind ||
 			    req.data.nr == __NR_connect;
 	struct sockaddr_storage addr;

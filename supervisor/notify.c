@@ -53,6 +53,26 @@ int notify_answer(int listener, uint64_t id, int64_t value, int error)
 	return ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 }
 
+int notify_continue(int listener, uint64_t id)
+{
+	struct seccomp_notif_resp resp = {
+		.id = id,
+		.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE,
+	};
+	return ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+}
+
+int notify_send_fd(int listener, uint64_t id, int fd, bool cloexec)
+{
+	struct seccomp_notif_addfd addfd = {
+		.id = id,
+		.flags = SECCOMP_ADDFD_FLAG_SEND,
+		.srcfd = (uint32_t)fd,
+		.newfd_flags = cloexec ? O_CLOEXEC : 0,
+	};
+	return ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) < 0 ? -1 : 0;
+}
+
 bool notify_is_listener(int fd)
 {
 	/* A listener answers ENOENT for an id it never issued; any other fd

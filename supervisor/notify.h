@@ -26,6 +26,15 @@ bool notify_still_valid(int listener, uint64_t id);
 /* Answer: the syscall returns VALUE, or fails with ERROR (> 0). */
 int notify_answer(int listener, uint64_t id, int64_t value, int error);
 
+/* Let the kernel carry on with the call: only where Landlock enforces the
+ * same rule independently, so that nothing the target changes after our
+ * look can win it more (supervisor/fsmediate.c). */
+int notify_continue(int listener, uint64_t id);
+
+/* Answer with a new descriptor in the target: a copy of our FD, which the
+ * call returns (SECCOMP_ADDFD_FLAG_SEND).  0 or -1 with errno. */
+int notify_send_fd(int listener, uint64_t id, int fd, bool cloexec);
+
 /* Is FD a seccomp listener at all?  (A bogus fd in a REGISTER.) */
 bool notify_is_listener(int fd);
 

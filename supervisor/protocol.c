@@ -14,6 +14,7 @@
 #include "protocol.h"
 
 #include "diag.h"
+#include "glob.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -73,6 +74,7 @@ enum value_kind {
 	V_STRING, /* 1..max_len bytes, no NUL */
 	V_PATH,   /* a string that is an absolute, normalised path */
 	V_REPORT, /* "stderr", "none" or an absolute path */
+	V_WRITE_RULE, /* kind, flags, line, label, path: see protocol.h */
 };
 
 struct tag_rule {
@@ -94,6 +96,10 @@ static const struct tag_rule tag_rules[] = {
 				WIRE_MAX_WRITE_DIRS, false},
 	[WIRE_TAG_CONFIG] = {"CONFIG", V_STRING, WIRE_MAX_PATH, 1, false},
 	[WIRE_TAG_REPORT] = {"REPORT", V_REPORT, WIRE_MAX_PATH, 1, false},
+	[WIRE_TAG_WRITE_RULE] = {"WRITE_RULE", V_WRITE_RULE, WIRE_MAX_PATH,
+				 WIRE_MAX_WRITE_RULES, false},
+	[WIRE_TAG_MEDIATED_ROOT] = {"MEDIATED_ROOT", V_PATH, WIRE_MAX_PATH,
+				    WIRE_MAX_MEDIATED_ROOTS, false},
 };
 
 #define TAG_LIMIT (sizeof tag_rules / sizeof tag_rules[0])
@@ -241,6 +247,49 @@ static int check_port(const struct tag_rule *r, const unsigned char *v,
 	return 0;
 }
 
+/* u8 kind, u8 flags, u32 line, u16 label length: then label, then path. */
+#define RULE_FIXED 8
+
+static int check_write_rule(const struct tag_rule *r, const unsigned char *v,
+			    size_t len, char *err, size_t errlen)
+{
+	if (len < RULE_FIXED) {
+		format_error(err, errlen, "%s: length %zu under %d", r->name,
+			     len, RULE_FIXED);
+		return -1;
+	}
+	if (v[0] < WIRE_RULE_ALLOW || v[0] > WIRE_RULE_MANDATORY ||
+	    (v[1] & ~WIRE_RULE_GLOB) || get32(v + 2) > INT_MAX) {
+		format_error(err, errlen, "%s: bad kind, flags or line",
+			     r->name);
+		return -1;
+	}
+	size_t label = get16(v + 6);
+	const struct tag_rule label_rule = {"WRITE_RULE label", V_STRING,
+					    WIRE_MAX_LABEL, 1, false};
+	if (label > len - RULE_FIXED) {
+		format_error(err, errlen, "%s: label past the end", r->name);
+		return -1;
+	}
+	const unsigned char *path = v + RULE_FIXED + label;
+	size_t path_len = len - RULE_FIXED - label;
+	const struct tag_rule path_rule = {"WRITE_RULE path", V_PATH,
+					   WIRE_MAX_PATH, 1, false};
+	if (check_string(&label_rule, v + RULE_FIXED, label, err, errlen) < 0 ||
+	    check_path(&path_rule, path, path_len, err, errlen) < 0)
+		return -1;
+	if (v[1] & WIRE_RULE_GLOB) {
+		char pattern[WIRE_MAX_PATH + 1], why[128];
+		memcpy(pattern, path, path_len);
+		pattern[path_len] = '\0';
+		if (glob_check(pattern, why, sizeof why) < 0) {
+			format_error(err, errlen, "%s: %s", r->name, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int check_value(const struct tag_rule *r, const unsigned char *v,
 		       size_t len, char *err, size_t errlen)
 {
@@ -257,6 +306,8 @@ static int check_value(const struct tag_rule *r, const unsigned char *v,
 		return check_path(r, v, len, err, errlen);
 	case V_REPORT:
 		return check_report(r, v, len, err, errlen);
+	case V_WRITE_RULE:
+		return check_write_rule(r, v, len, err, errlen);
 	}
 	format_error(err, errlen, "%s: no rule", r->name);
 	return -1;
@@ -489,6 +540,21 @@ static int append_string(char **list, size_t *count, const struct tlv *t)
 	return 0;
 }
 
+static int store_write_rule(struct wire_policy *p, const struct tlv *t)
+{
+	const unsigned char *v = t->value;
+	size_t label = get16(v + 6);
+	struct wire_write_rule *r = &p->write_rules[p->write_rule_count];
+	r->kind = v[0];
+	r->flags = v[1];
+	r->line = get32(v + 2);
+	r->label = copy_string(v + RULE_FIXED, label);
+	r->path = copy_string(v + RULE_FIXED + label,
+			      t->len - RULE_FIXED - label);
+	p->write_rule_count++; /* counted even half-made: freed the same */
+	return r->label && r->path ? 0 : -1;
+}
+
 /* Store one record that pass 1 accepted; -1 only when out of memory. */
 static int store_value(struct wire_policy *p, const struct tlv *t)
 {
@@ -512,6 +578,11 @@ static int store_value(struct wire_policy *p, const struct tlv *t)
 		return (p->config = copy_string(t->value, t->len)) ? 0 : -1;
 	case WIRE_TAG_REPORT:
 		return (p->report = copy_string(t->value, t->len)) ? 0 : -1;
+	case WIRE_TAG_WRITE_RULE:
+		return store_write_rule(p, t);
+	case WIRE_TAG_MEDIATED_ROOT:
+		return append_string(p->mediated_roots,
+				     &p->mediated_root_count, t);
 	}
 	return 0; /* pass 1 refused every other tag */
 }
@@ -522,8 +593,14 @@ static int fill_policy(const unsigned char *payload, size_t len,
 {
 	size_t n_unix = counts[WIRE_TAG_UNIX_SOCKET];
 	size_t n_dirs = counts[WIRE_TAG_WRITE_DIR];
+	size_t n_rules = counts[WIRE_TAG_WRITE_RULE];
+	size_t n_roots = counts[WIRE_TAG_MEDIATED_ROOT];
 	if ((n_unix && !(p->unix_sockets = calloc(n_unix, sizeof(char *)))) ||
-	    (n_dirs && !(p->write_dirs = calloc(n_dirs, sizeof(char *)))))
+	    (n_dirs && !(p->write_dirs = calloc(n_dirs, sizeof(char *)))) ||
+	    (n_rules && !(p->write_rules = calloc(n_rules,
+						  sizeof *p->write_rules))) ||
+	    (n_roots && !(p->mediated_roots = calloc(n_roots,
+						     sizeof(char *)))))
 		return -1;
 	struct tlv_cursor c = {payload, len, 0};
 	struct tlv t;
@@ -568,6 +645,14 @@ void wire_policy_free(struct wire_policy *p)
 	for (size_t i = 0; i < p->write_dir_count; i++)
 		free(p->write_dirs[i]);
 	free(p->write_dirs);
+	for (size_t i = 0; i < p->write_rule_count; i++) {
+		free(p->write_rules[i].label);
+		free(p->write_rules[i].path);
+	}
+	free(p->write_rules);
+	for (size_t i = 0; i < p->mediated_root_count; i++)
+		free(p->mediated_roots[i]);
+	free(p->mediated_roots);
 	free(p->config);
 	free(p->report);
 	memset(p, 0, sizeof *p);
@@ -634,6 +719,33 @@ static void put_list(struct out_buf *b, uint16_t tag, char *const *list,
 		put_string(b, tag, list[i]);
 }
 
+static void put_write_rules(struct out_buf *b,
+			    const struct wire_write_rule *rules, size_t count)
+{
+	if (count > WIRE_MAX_WRITE_RULES || (count && !rules)) {
+		b->invalid = true;
+		return;
+	}
+	static unsigned char raw[RULE_FIXED + WIRE_MAX_LABEL + WIRE_MAX_PATH + 2];
+	for (size_t i = 0; i < count; i++) {
+		const struct wire_write_rule *r = &rules[i];
+		size_t label = r->label ? strlen(r->label) : 0;
+		size_t path = r->path ? strlen(r->path) : 0;
+		if (!r->label || !r->path || label > WIRE_MAX_LABEL ||
+		    path > WIRE_MAX_PATH) {
+			b->invalid = true;
+			return;
+		}
+		raw[0] = r->kind;
+		raw[1] = r->flags;
+		put32(raw + 2, r->line);
+		put16(raw + 6, (uint16_t)label);
+		memcpy(raw + RULE_FIXED, r->label, label);
+		memcpy(raw + RULE_FIXED + label, r->path, path);
+		put_tlv(b, WIRE_TAG_WRITE_RULE, raw, RULE_FIXED + label + path);
+	}
+}
+
 int wire_encode_register(const struct wire_policy *p, unsigned char *buf,
 			 size_t cap)
 {
@@ -650,6 +762,9 @@ int wire_encode_register(const struct wire_policy *p, unsigned char *buf,
 	put_list(&b, WIRE_TAG_UNIX_SOCKET, p->unix_sockets,
 		 p->unix_socket_count);
 	put_list(&b, WIRE_TAG_WRITE_DIR, p->write_dirs, p->write_dir_count);
+	put_write_rules(&b, p->write_rules, p->write_rule_count);
+	put_list(&b, WIRE_TAG_MEDIATED_ROOT, p->mediated_roots,
+		 p->mediated_root_count);
 	if (p->config)
 		put_string(&b, WIRE_TAG_CONFIG, p->config);
 	if (p->report)

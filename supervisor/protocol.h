@@ -1,6 +1,6 @@
 /* The wire protocol between landstrip-exec and landstrip-supervisor.
  *
- * Version 1, documented in landstrip-supervisor(8).  Messages travel over
+ * Version 2, documented in landstrip-supervisor(8).  Messages travel over
  * AF_UNIX SOCK_SEQPACKET sockets, one message per packet: a fixed 16-byte
  * header, then LENGTH bytes of payload (at most WIRE_MAX_PAYLOAD).  File
  * descriptors ride along as SCM_RIGHTS.
@@ -27,11 +27,14 @@
  *    caller's check, on what wire_recv returns.
  *  - PID is 1..INT_MAX (it becomes a pid_t).  FLAGS with an unknown bit is
  *    refused.
- *  - UNIX_SOCKET and WRITE_DIR are absolute and normalised as lowering
+ *  - UNIX_SOCKET, WRITE_DIR, MEDIATED_ROOT and a WRITE_RULE's path are
+ *    absolute and normalised as lowering
  *    leaves them: no empty, "." or ".." component, no trailing '/' (except
  *    "/"), since the supervisor compares them as strings.  REPORT is only
  *    required to be absolute (the config keeps it as written).  CONFIG is
  *    1..WIRE_MAX_PATH bytes and need not be a path ("<embedded default>").
+ *    A WRITE_RULE with WIRE_RULE_GLOB must pass glob_check; its label
+ *    is 1..255 bytes without NUL; LINE is at most INT_MAX.
  *    PORT, UNIX_SOCKET and WRITE_DIR may repeat a value; records may come
  *    in any order.  Strings are not checked for control characters:
  *    whoever prints one escapes it.
@@ -57,7 +60,7 @@
 #include <stdint.h>
 
 #define WIRE_MAGIC 0x5254534cu /* "LSTR" in memory order */
-#define WIRE_VERSION 1
+#define WIRE_VERSION 2
 #define WIRE_HEADER_SIZE 16
 #define WIRE_MAX_PAYLOAD (64 * 1024)
 #define WIRE_MAX_FDS 2
@@ -88,7 +91,22 @@ enum wire_tag {
 				     the tool may create files (sockets) */
 	WIRE_TAG_CONFIG = 7,      /* string, optional: config origin for hints */
 	WIRE_TAG_REPORT = 8,      /* "stderr", "none" or an absolute path */
+	WIRE_TAG_WRITE_RULE = 9,  /* at most 4096: u8 kind (WIRE_RULE_*), u8
+				     flags (WIRE_RULE_GLOB), u32 config
+				     line, u16 label length, the label ("denyWrite
+				     = .git/hooks", 1..255 bytes), then the
+				     absolute normalised path or pattern */
+	WIRE_TAG_MEDIATED_ROOT = 10, /* absolute path, at most 256: write
+				     roots whose writes the supervisor performs */
 };
+
+enum wire_rule_kind {
+	WIRE_RULE_ALLOW = 1,     /* allowWrite */
+	WIRE_RULE_DENY = 2,      /* denyWrite, or denyRead (no write either) */
+	WIRE_RULE_MANDATORY = 3, /* landstrip's own files: beats any allow */
+};
+
+#define WIRE_RULE_GLOB 1u /* the path is a pattern (config/glob.h) */
 
 enum wire_flag {
 	WIRE_FLAG_LOCAL_BINDING = 1u << 0, /* allowLocalBinding = true */
@@ -101,6 +119,18 @@ enum wire_flag {
 #define WIRE_MAX_UNIX_SOCKETS 256
 #define WIRE_MAX_WRITE_DIRS 4096
 #define WIRE_MAX_MESSAGE 1024
+#define WIRE_MAX_WRITE_RULES 4096
+#define WIRE_MAX_LABEL 255
+#define WIRE_MAX_MEDIATED_ROOTS 256
+
+/* One write rule: what the supervisor decides mediated writes with. */
+struct wire_write_rule {
+	uint8_t kind;   /* enum wire_rule_kind */
+	uint8_t flags;  /* WIRE_RULE_GLOB */
+	uint32_t line;  /* in the config; 0 for built-in rules */
+	char *label;    /* as the report shows it */
+	char *path;     /* canonical path, or absolute pattern */
+};
 
 /* A decoded REGISTER.  Strings are NUL-terminated copies owned by it. */
 struct wire_policy {
@@ -115,6 +145,10 @@ struct wire_policy {
 	size_t write_dir_count;
 	char *config; /* NULL when absent */
 	char *report; /* NULL when absent (means "stderr") */
+	struct wire_write_rule *write_rules;
+	size_t write_rule_count;
+	char **mediated_roots;
+	size_t mediated_root_count;
 };
 
 /* Encoding: return the bytes written, or -1 with errno E2BIG when CAP is too
@@ -159,5 +193,8 @@ int wire_recv(int sock, unsigned char *buf, size_t cap, struct wire_header *hdr,
 #define MEDIATION_PROBE_FD (-2)
 #define MEDIATION_PROBE_MAGIC 0x4c535452u
 #define MEDIATION_PROBE_ERRNO 10 /* ECHILD: nothing else says that here */
+/* The same, from a supervisor that also performs the sandbox's writes in
+ * mediated roots: a nested shim must then register its write rules. */
+#define MEDIATION_PROBE_ERRNO_WRITES 51 /* EL2HLT: likewise unused */
 
 #endif

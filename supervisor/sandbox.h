@@ -54,6 +54,10 @@ void mediate_one(struct sandbox *sb);
 
 void sandbox_free(struct sandbox *sb);
 
+/* A pidfd for TID from SB's cache (FRESH: reopen it, the cached one was
+ * stale).  Owned by the cache; -1 with errno. */
+int sandbox_pidfd(struct sandbox *sb, pid_t tid, bool fresh);
+
 struct wire_policy;
 /* The decision policy a REGISTER describes (supervisor/loop.c). */
 void policy_from_wire(struct mediation_policy *pol, const struct wire_policy *w);

@@ -172,11 +172,15 @@ void lowered_release(struct lowered *l)
 	for (size_t i = 0; i < l->rule_count; i++)
 		free(l->rules[i].path);
 	free(l->rules);
-	for (size_t i = 0; i < l->write_deny_count; i++)
+	for (size_t i = 0; i < l->write_deny_count; i++) {
 		free(l->write_denies[i].path);
+		free(l->write_denies[i].text);
+	}
 	free(l->write_denies);
-	for (size_t i = 0; i < l->read_deny_count; i++)
+	for (size_t i = 0; i < l->read_deny_count; i++) {
 		free(l->read_denies[i].path);
+		free(l->read_denies[i].text);
+	}
 	free(l->read_denies);
 	free(l->carved); /* its paths belong to the deny lists */
 	for (size_t i = 0; i < l->skipped_count; i++)
@@ -186,5 +190,18 @@ void lowered_release(struct lowered *l)
 		free(l->unix_sockets[i]);
 	free(l->unix_sockets);
 	free(l->unix_socket_src);
+	for (size_t i = 0; i < l->mediated_root_count; i++)
+		free(l->mediated_roots[i]);
+	free(l->mediated_roots);
+	for (size_t i = 0; i < l->allow_root_count; i++) {
+		free(l->allow_roots[i].path);
+		free(l->allow_roots[i].text);
+	}
+	free(l->allow_roots);
+	for (size_t i = 0; i < l->write_glob_count; i++) {
+		free(l->write_globs[i].pattern);
+		free(l->write_globs[i].text);
+	}
+	free(l->write_globs);
 	memset(l, 0, sizeof *l);
 }

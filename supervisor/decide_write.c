@@ -1,0 +1,105 @@
+#include "decide_write.h"
+#include "glob.h"
+#include "paths.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool write_mediated(const struct write_policy *wp, const char *path)
+{
+	for (size_t i = 0; i < wp->mediated_root_count; i++)
+		if (path_within(path, wp->mediated_roots[i]))
+			return true;
+	return false;
+}
+
+/* How deep RULE covers PATH: the length of the ancestor-or-self of PATH it
+ * matches (longer is deeper, as all are prefixes of PATH), or -1. */
+static long match_depth(const struct write_rule *rule, const char *path)
+{
+	if (rule->glob)
+		return glob_match_depth(rule->path, path);
+	return path_within(path, rule->path) ? (long)strlen(rule->path) : -1;
+}
+
+void decide_write(const struct write_policy *wp, const char *path,
+		  struct write_decision *out)
+{
+	const struct write_rule *best = NULL;
+	long best_depth = -1;
+	for (size_t i = 0; i < wp->rule_count; i++) {
+		const struct write_rule *r = &wp->rules[i];
+		long depth = match_depth(r, path);
+		if (depth < 0)
+			continue;
+		if (r->kind == WRITE_MANDATORY) {
+			*out = (struct write_decision){false, r, false};
+			return;
+		}
+		if (depth > best_depth ||
+		    (depth == best_depth && r->kind == WRITE_DENY)) {
+			best = r;
+			best_depth = depth;
+		}
+	}
+	*out = (struct write_decision){best && best->kind == WRITE_ALLOW, best,
+				       best_depth == (long)strlen(path)};
+}
+
+bool write_mkdir_exempt(const struct write_decision *d)
+{
+	return !d->allowed && d->rule && d->rule->kind == WRITE_DENY &&
+	       d->at_path;
+}
+
+bool write_move_unsafe(const struct write_policy *wp, const char *dir)
+{
+	for (size_t i = 0; i < wp->rule_count; i++) {
+		const struct write_rule *r = &wp->rules[i];
+		if (r->kind == WRITE_ALLOW)
+			continue;
+		if (r->glob ? !glob_basename_only(r->path) &&
+				      glob_may_match_below(r->path, dir)
+			    : path_strictly_within(r->path, dir))
+			return true;
+	}
+	return false;
+}
+
+void write_hint(const struct write_decision *d, const char *path,
+		const char *config, char *buf, size_t len)
+{
+	const struct write_rule *r = d->rule;
+	if (r && r->kind == WRITE_MANDATORY) {
+		snprintf(buf, len, "%s", r->label);
+	} else if (r && r->kind == WRITE_DENY) {
+		if (r->line > 0 && config)
+			snprintf(buf, len, "%s at %s:%d", r->label, config,
+				 r->line);
+		else
+			snprintf(buf, len, "%s", r->label);
+	} else {
+		/* The directory the entry is in: granting the file alone
+		 * would not let a tool replace it (rename into place). */
+		const char *slash = strrchr(path, '/');
+		int dir_len = slash && slash != path ? (int)(slash - path) : 1;
+		snprintf(buf, len,
+			 "not under any allowWrite root; to allow it: "
+			 "allowWrite = %.*s",
+			 dir_len, path);
+	}
+}
+
+void write_policy_free(struct write_policy *wp)
+{
+	for (size_t i = 0; i < wp->rule_count; i++) {
+		free(wp->rules[i].label);
+		free(wp->rules[i].path);
+	}
+	free(wp->rules);
+	for (size_t i = 0; i < wp->mediated_root_count; i++)
+		free(wp->mediated_roots[i]);
+	free(wp->mediated_roots);
+	memset(wp, 0, sizeof *wp);
+}

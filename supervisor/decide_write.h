@@ -1,0 +1,72 @@
+/* Deciding mediated writes: "the most specific rule wins".
+ *
+ * Pure functions over canonical paths, so that every rule has a unit test.
+ * The caller (supervisor/fsmediate.c) resolves the path the target named
+ * to a directory or file it holds open, and asks here about that object's
+ * canonical path: never about the string the target passed.
+ *
+ * For a path X every rule "matches at" the deepest ancestor-or-self of X it
+ * covers: a concrete rule at its own path when that is X or above it, a
+ * glob at the deepest ancestor-or-self of X the pattern matches.  The rule
+ * matching deepest decides; on a tie the deny wins; a mandatory deny
+ * (landstrip's own files) wins wherever it matches.  X under no rule at
+ * all is refused: writes are denied by default. */
+#ifndef LANDSTRIP_DECIDE_WRITE_H
+#define LANDSTRIP_DECIDE_WRITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum write_rule_kind {
+	WRITE_ALLOW = 1,     /* allowWrite */
+	WRITE_DENY = 2,      /* denyWrite, denyRead */
+	WRITE_MANDATORY = 3, /* landstrip's own files */
+};
+
+struct write_rule {
+	enum write_rule_kind kind;
+	bool glob;
+	int line;     /* config line, 0 for built-in rules */
+	char *label;  /* "denyWrite = .git/hooks" as written */
+	char *path;   /* canonical path, or absolute pattern */
+};
+
+struct write_policy {
+	struct write_rule *rules;
+	size_t rule_count;
+	char **mediated_roots; /* the supervisor performs writes below these */
+	size_t mediated_root_count;
+};
+
+struct write_decision {
+	bool allowed;
+	const struct write_rule *rule; /* the deciding rule; NULL: no grant */
+	bool at_path; /* the rule matched PATH itself, not a place above it */
+};
+
+/* Is PATH at or below a mediated root? */
+bool write_mediated(const struct write_policy *wp, const char *path);
+
+void decide_write(const struct write_policy *wp, const char *path,
+		  struct write_decision *out);
+
+/* mkdir(2) of exactly the path a (non-mandatory) deny names is allowed:
+ * an empty directory plants nothing, everything below it stays denied,
+ * and `git init` must be able to make .git/hooks under such a deny. */
+bool write_mkdir_exempt(const struct write_decision *d);
+
+/* Moving the directory at DIR (either way) would carry denied paths with it
+ * or plant a tree where a deny would apply to its contents: a deny is
+ * strictly below DIR, or a pattern could match strictly below it (except
+ * a pattern on the last component alone, which a move does not change). */
+bool write_move_unsafe(const struct write_policy *wp, const char *dir);
+
+/* The report's hint for a refusal of PATH: the rule and where it is, or
+ * the allowWrite line that would grant it.  CONFIG is the config origin
+ * (may be NULL). */
+void write_hint(const struct write_decision *d, const char *path,
+		const char *config, char *buf, size_t len);
+
+void write_policy_free(struct write_policy *wp);
+
+#endif
