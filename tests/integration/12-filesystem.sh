@@ -47,9 +47,9 @@ check "rename the denied directory away" 1 "$LS" -- "$TRY" rename "$p/protected"
 check "remove a directory inside the denied subtree" 1 "$LS" -- "$TRY" rmdir "$p/protected/empty"
 test -f "$p/protected/file" && [ "$(cat "$p/protected/file")" = data ] &&
 	_tap_result ok "denied file intact" || _tap_result "not ok" "denied file intact"
-# Snapshot semantics: the project's top level is on the path to the deny,
-# so it cannot get create rights itself (documented in landstrip.ini(5)).
-check "no new top-level entry beside a deny (snapshot semantics)" 1 "$LS" -- "$TRY" create "$p/newtop"
+# The deny holds when a write happens (a mediated root): the project's top
+# level, on the path to it, still takes new entries.
+check "a new top-level entry beside a deny" 0 "$LS" -- "$TRY" create "$p/newtop"
 check "sibling directories keep full rights" 0 "$LS" -- "$TRY" mkdir "$p/vendor/pkg"
 
 # O_CREAT must not leave an empty file behind when refused.
@@ -78,6 +78,9 @@ check "truncate-open /dev/null" 0 "$LS" -- "$TRY" write /dev/null
 # only landstrip can be what refuses.
 mkdir -p "$T/bin"
 cp "$LS" "$T/bin/landstrip-exec"
+# The root holds denies, so its writes are mediated: the supervisor comes
+# along (a copy next to the shim, found there).
+cp "$(dirname "$LS")/landstrip-supervisor" "$T/bin/landstrip-supervisor"
 LS2="$T/bin/landstrip-exec"
 write_config <<INI
 [sandbox]
@@ -86,14 +89,17 @@ allowWrite = $HOME
 INI
 check "baseline: the shim copy is writable unconfined" 0 "$TRY" append "$LS2"
 check "overwrite the shim binary" 1 "$LS2" -- "$TRY" append "$LS2"
-check "plant a supervisor next to the shim" 1 "$LS2" -- "$TRY" create "$T/bin/landstrip-supervisor"
+check "overwrite the supervisor next to the shim" 1 "$LS2" -- "$TRY" append "$T/bin/landstrip-supervisor"
+check "plant a file beside the shim (its directory is not the root's)" 0 "$LS2" -- "$TRY" create "$T/bin/other"
 check "edit the config in use" 1 "$LS2" -- "$TRY" append "$T/cfg/config.ini"
 check "replace the config by rename" 1 "$LS2" -- sh -c "echo '[sandbox]' > $T/outside/x.ini && mv $T/outside/x.ini $T/cfg/config.ini"
 check "create a file beside the config" 1 "$LS2" -- "$TRY" create "$T/cfg/other.ini"
 check "plant a default config for later" 1 "$LS2" -- sh -c "mkdir -p $HOME/.config/landstrip && echo '[sandbox]' > $HOME/.config/landstrip/config.ini"
 test -e "$HOME/.config/landstrip/config.ini" && _tap_result "not ok" "no planted config" ||
 	_tap_result ok "no planted config"
-check "plant wrappers in the default wrapper directory" 1 "$LS2" -- "$TRY" mkdir "$HOME/.local"
+check "plant wrappers in the default wrapper directory" 1 "$LS2" -- sh -c "mkdir -p $HOME/.local/share/landstrip/bin && ln -s /bin/true $HOME/.local/share/landstrip/bin/git"
+test -e "$HOME/.local/share/landstrip/bin" && _tap_result "not ok" "no wrapper directory made" ||
+	_tap_result ok "no wrapper directory made"
 check "elsewhere in the root still writable" 0 "$LS2" -- "$TRY" write "$T/outside/fine"
 
 # denyRead implies denyWrite: an allowWrite root above ~/.ssh must not let a
@@ -146,7 +152,11 @@ check "default: new top-level file in the project" 0 "$LS" -- "$TRY" write "$T/p
 mkdir -p "$T.d"
 check "default: write to /tmp" 0 "$LS" -- "$TRY" write "$T.d/file"
 rm -rf "$T.d"
-check "default: write to HOME" 1 "$LS" -- "$TRY" write "$HOME/.profile"
+# HOME is under /tmp here, which the default allows: the most specific
+# rule (allowWrite = /tmp) decides, but landstrip's own config directory
+# below it stays refused.
+check "default: HOME under /tmp follows /tmp" 0 "$LS" -- "$TRY" write "$HOME/.profile"
+check "default: the config directory below it stays refused" 1 "$LS" -- sh -c "mkdir -p $HOME/.config/landstrip && echo x > $HOME/.config/landstrip/config.ini"
 check "default: read ~/.ssh" 1 "$LS" -- "$TRY" read "$HOME/.ssh/id_rsa"
 if command -v git >/dev/null; then
 	check "default: git init" 0 "$LS" -- git init -q "$T/proj2"
