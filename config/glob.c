@@ -569,3 +569,24 @@ int glob_expand(const char *pattern, size_t limit,
 	errno = saved;
 	return rc;
 }
+
+long glob_match_shallowest(const char *pattern, const char *path)
+{
+	if (glob_match_depth(pattern, path) < 0)
+		return -1;
+	char prefix[4096];
+	size_t len = strlen(path);
+	if (len >= sizeof prefix)
+		return glob_match_depth(pattern, path);
+	/* Each component boundary, shortest first: "/", "/a", "/a/b"... */
+	for (size_t end = 1; end <= len; end++) {
+		if (end < len && path[end] != '/')
+			continue;
+		size_t cut = end == 1 && len > 1 && path[1] != '/' ? 1 : end;
+		memcpy(prefix, path, cut);
+		prefix[cut] = '\0';
+		if (glob_match(pattern, prefix))
+			return (long)cut;
+	}
+	return glob_match_depth(pattern, path);
+}

@@ -60,6 +60,14 @@ bool glob_match(const char *pattern, const char *path);
  * strlen("/p/a.pem/b.pem"). */
 long glob_match_depth(const char *pattern, const char *path);
 
+/* The highest place PATTERN covers PATH: the length of the shortest
+ * ancestor-or-self prefix of PATH that PATTERN matches, or -1.  This is
+ * where a deny pattern takes effect (it covers everything below a match),
+ * so an allowWrite root inside that place is more specific than it:
+ * the pattern of components "p", "secrets", "**" covers "/p/secrets/public/x"
+ * from "/p/secrets". */
+long glob_match_shallowest(const char *pattern, const char *path);
+
 /* Could a path strictly below DIR match PATTERN?  Also true when DIR or an
  * ancestor of it matches (everything below is covered then).  It assumes
  * every component of the pattern can match some name: a safe

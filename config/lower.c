@@ -294,13 +294,16 @@ static const struct deny *deny_covering(const struct walk *w, const char *root)
 	return NULL;
 }
 
-/* A pattern matching ROOT itself denies it (a tie goes to the deny). */
+/* A pattern whose highest match on ROOT is ROOT itself denies it (a tie
+ * goes to the deny); one matching above ROOT is less specific. */
 static const struct deny_glob *glob_covering(const struct walk *w,
 					     const char *root)
 {
 	const struct deny_glob *g = w->out->write_globs;
 	for (size_t i = 0; w->mediate && i < w->out->write_glob_count; i++)
-		if (!g[i].allow && glob_match(g[i].pattern, root))
+		if (!g[i].allow &&
+		    glob_match_shallowest(g[i].pattern, root) ==
+			    (long)strlen(root))
 			return &g[i];
 	return NULL;
 }

@@ -14,12 +14,15 @@ bool write_mediated(const struct write_policy *wp, const char *path)
 	return false;
 }
 
-/* How deep RULE covers PATH: the length of the ancestor-or-self of PATH it
- * matches (longer is deeper, as all are prefixes of PATH), or -1. */
+/* Where RULE takes effect above PATH: the length of the ancestor-or-self
+ * of PATH it names (longer is deeper, as all are prefixes of PATH), or -1.
+ * A pattern takes effect at its highest match: it covers everything below
+ * that, so a pattern ending in "secrets", "**" sits at secrets/ and an allowWrite root inside
+ * secrets/ is more specific. */
 static long match_depth(const struct write_rule *rule, const char *path)
 {
 	if (rule->glob)
-		return glob_match_depth(rule->path, path);
+		return glob_match_shallowest(rule->path, path);
 	return path_within(path, rule->path) ? (long)strlen(rule->path) : -1;
 }
 

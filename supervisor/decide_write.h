@@ -5,9 +5,10 @@
  * to a directory or file it holds open, and asks here about that object's
  * canonical path: never about the string the target passed.
  *
- * For a path X every rule "matches at" the deepest ancestor-or-self of X it
- * covers: a concrete rule at its own path when that is X or above it, a
- * glob at the deepest ancestor-or-self of X the pattern matches.  The rule
+ * For a path X every rule "matches at" the place above X where it takes
+ * effect: a concrete rule at its own path when that is X or above it, a
+ * glob at the highest ancestor-or-self of X the pattern matches (it
+ * covers everything below a match).  The rule
  * matching deepest decides; on a tie the deny wins; a mandatory deny
  * (landstrip's own files) wins wherever it matches.  X under no rule at
  * all is refused: writes are denied by default. */
