@@ -324,6 +324,7 @@ static const unsigned write_calls[] = {
 	__NR_fsetxattr, __NR_removexattr, __NR_lremovexattr,
 	__NR_fremovexattr, 463 /* setxattrat */, 466 /* removexattrat */,
 	__NR_utime, __NR_utimes, __NR_futimesat, __NR_utimensat,
+	__NR_umask, /* only noted: the supervisor keeps umasks per thread */
 };
 
 #define OPEN_WRITE_FLAGS (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)

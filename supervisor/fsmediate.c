@@ -90,6 +90,7 @@ bool fs_call_trapped(int nr)
 	case __NR_setxattrat: case __NR_removexattrat:
 	case __NR_utime: case __NR_utimes: case __NR_futimesat:
 	case __NR_utimensat:
+	case __NR_umask:
 		return true;
 	}
 	return false;
@@ -382,12 +383,10 @@ static void object_close(struct object *o)
 	o->fd = -1;
 }
 
-/* The target's umask, which the kernel would have applied to what it
- * creates.  -1 when it cannot be read (the caller refuses). */
-static int target_umask(const struct fscall *c)
+static int read_umask(pid_t tid)
 {
 	char path[64], buf[1024];
-	snprintf(path, sizeof path, "/proc/%d/status", (int)c->tid);
+	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -398,6 +397,21 @@ static int target_umask(const struct fscall *c)
 	buf[n] = '\0';
 	const char *u = strstr(buf, "\nUmask:\t");
 	return u ? (int)strtol(u + 8, NULL, 8) & 0777 : -1;
+}
+
+/* The target's umask, which the kernel would have applied to what it
+ * creates.  Reading /proc/TID/status costs more than the rest of a create,
+ * so it is kept per thread until the sandbox calls umask(2) (trapped for
+ * this) or the thread exits.  -1 when it cannot be read: refuse. */
+static int target_umask(const struct fscall *c)
+{
+	struct cached_pidfd *slot = sandbox_thread(c->sb, c->tid);
+	if (slot && slot->umask >= 0 && !c->sb->umask_changes)
+		return slot->umask;
+	int um = read_umask(c->tid);
+	if (slot)
+		slot->umask = um;
+	return um;
 }
 
 /* ---- performing ------------------------------------------------------- */
@@ -1029,6 +1043,10 @@ void mediate_fs(struct sandbox *sb, const struct seccomp_notif *req,
 	struct fscall c = {sb, req, (pid_t)req->pid, narrowed, narrowed_count,
 			   "write"};
 	switch (req->data.nr) {
+	case __NR_umask:
+		/* Only noted: the call itself is the kernel's to make. */
+		sb->umask_changes = true;
+		return carry_on(&c);
 	case __NR_open:
 		return fs_open(&c, AT_FDCWD, arg(&c, 0), arg_int(&c, 1),
 			       (mode_t)arg(&c, 2));

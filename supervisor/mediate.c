@@ -265,8 +265,22 @@ int sandbox_pidfd(struct sandbox *sb, pid_t tid, bool fresh)
 	if (slot->pidfd > 0)
 		close(slot->pidfd);
 	slot->tid = tid;
+	slot->umask = -1;
 	slot->pidfd = target_pidfd(tid);
 	return slot->pidfd;
+}
+
+struct cached_pidfd *sandbox_thread(struct sandbox *sb, pid_t tid)
+{
+	struct cached_pidfd *slot = pidfd_slot(sb, tid);
+	/* A pidfd polls readable once its thread has exited: the tid may
+	 * belong to another thread by now, with another umask. */
+	struct pollfd pfd = {.fd = slot ? slot->pidfd : -1, .events = POLLIN};
+	bool stale = slot && poll(&pfd, 1, 0) != 0;
+	if (!slot || stale)
+		sandbox_pidfd(sb, tid, true);
+	slot = pidfd_slot(sb, tid);
+	return slot && slot->pidfd > 0 ? slot : NULL;
 }
 
 static int take_socket(struct call *c)

@@ -36,7 +36,11 @@ struct sandbox {
 	struct cached_pidfd {
 		pid_t tid;
 		int pidfd;
+		int umask;    /* the thread's umask, -1 until read */
 	} pidfds[8];
+	/* A umask(2) call was seen: umasks are read afresh on every create
+	 * from then on (a cached one could be older than the call). */
+	bool umask_changes;
 	unsigned next_pidfd;
 	/* sockfs inodes of the TCP sockets bound inside: a connect to an
 	 * address bound inside must still reach one of them, not a host
@@ -57,6 +61,10 @@ void sandbox_free(struct sandbox *sb);
 /* A pidfd for TID from SB's cache (FRESH: reopen it, the cached one was
  * stale).  Owned by the cache; -1 with errno. */
 int sandbox_pidfd(struct sandbox *sb, pid_t tid, bool fresh);
+
+/* TID's slot in that cache, made live (a slot whose thread has exited is
+ * reopened for the thread now holding the tid); NULL with errno. */
+struct cached_pidfd *sandbox_thread(struct sandbox *sb, pid_t tid);
 
 struct wire_policy;
 /* The decision policy a REGISTER describes (supervisor/loop.c). */
