@@ -342,15 +342,14 @@ static int grant_pattern(struct walk *w, const struct path_entry *e,
 		return -1;
 	}
 	free(abs);
-	if (w->mediate)
-		keep_glob(w->out, pattern, key, e);
-	else {
+	/* Kept either way: nested, an enclosing supervisor applies it to
+	 * the writes it performs for us. */
+	if (!w->mediate)
 		record_skip(w->out, pattern, key,
 			    "a pattern applies only where a supervisor "
 			    "mediates writes",
 			    e->src);
-		free(pattern);
-	}
+	keep_glob(w->out, pattern, key, e);
 	return 0;
 }
 
@@ -479,12 +478,13 @@ static void keep_glob(struct lowered *out, char *pattern, const char *key,
 	};
 }
 
-/* A pattern entry: kept whole when GLOBS_OUT takes patterns (the
- * supervisor matches it at access time), else expanded now into the
- * denies it matches, with a bound on the walk that fails closed. */
+/* A pattern entry: kept whole in GLOBS_OUT (a supervisor matches it when
+ * a write happens: ours, or an enclosing one that writes for a nested
+ * sandbox), and with EXPAND also expanded now into the denies it matches,
+ * for Landlock, with a bound on the walk that fails closed. */
 static int add_pattern(struct deny_set *set, const char *abs,
 		       const struct path_entry *e, struct lowered *globs_out,
-		       char *err, size_t errlen)
+		       bool expand, char *err, size_t errlen)
 {
 	char why[128];
 	char *pattern = canonical_pattern(abs);
@@ -494,11 +494,15 @@ static int add_pattern(struct deny_set *set, const char *abs,
 		free(pattern);
 		return -1;
 	}
-	if (globs_out) {
+	if (globs_out && !expand) {
 		keep_glob(globs_out, pattern, set->key, e);
 		return 0;
 	}
 	int rc = glob_expand(pattern, LOWER_GLOB_LIMIT, add_glob_match, set);
+	if (globs_out) {
+		keep_glob(globs_out, pattern, set->key, e);
+		pattern = NULL;
+	}
 	if (rc < 0 && errno == E2BIG)
 		format_error(err, errlen,
 			     "%s:%d: %s matches below a tree of over %d "
@@ -517,7 +521,8 @@ static int add_pattern(struct deny_set *set, const char *abs,
 static int add_denies(struct deny **denies, size_t *count,
 		      const struct path_list *list, const char *key,
 		      const struct lower_env *env, bool keep_missing,
-		      struct lowered *globs_out, char *err, size_t errlen)
+		      struct lowered *globs_out, bool expand, char *err,
+		      size_t errlen)
 {
 	for (size_t i = 0; i < list->len; i++) {
 		char why[256];
@@ -533,7 +538,8 @@ static int add_denies(struct deny **denies, size_t *count,
 				       e->src, e->text};
 		int rc = 0;
 		if (glob_is_pattern(e->text))
-			rc = add_pattern(&set, abs, e, globs_out, err, errlen);
+			rc = add_pattern(&set, abs, e, globs_out, expand, err,
+					 errlen);
 		else
 			path_deny_locations(abs, add_deny_location, &set);
 		free(abs);
@@ -561,17 +567,19 @@ static int lower_writes(const struct policy *p, const struct lower_env *env,
 {
 	/* Denied writes that do not exist yet still matter: the directories on
 	 * their path lose create rights, so nothing can be planted there. */
-	struct lowered *globs = env->mediate_writes ? out : NULL;
+	/* Patterns are kept for a supervisor either way; without one of our
+	 * own (nested) they are also expanded now for Landlock. */
+	bool expand = !env->mediate_writes;
 	if (add_denies(&out->write_denies, &out->write_deny_count,
-		       &p->lists[LIST_DENY_WRITE], "denyWrite", env, true, globs,
-		       err, errlen) < 0)
+		       &p->lists[LIST_DENY_WRITE], "denyWrite", env, true, out,
+		       expand, err, errlen) < 0)
 		return -1;
 	/* What may not be read may not be written either: an allowWrite
 	 * root above ~/.ssh must not let a tool plant authorized_keys, nor
 	 * create files it could then not read back. */
 	if (add_denies(&out->write_denies, &out->write_deny_count,
-		       &p->lists[LIST_DENY_READ], "denyRead", env, false, globs,
-		       err, errlen) < 0)
+		       &p->lists[LIST_DENY_READ], "denyRead", env, false, out,
+		       expand, err, errlen) < 0)
 		return -1;
 	add_mandatory(out, env);
 	struct walk w = {
@@ -591,7 +599,7 @@ static int lower_reads(const struct policy *p, const struct lower_env *env,
 	 * spares walking its parents on every call. */
 	if (add_denies(&out->read_denies, &out->read_deny_count,
 		       &p->lists[LIST_DENY_READ], "denyRead", env, false, NULL,
-		       err, errlen) < 0)
+		       true, err, errlen) < 0)
 		return -1;
 	out->restrict_read = p->lists[LIST_DENY_READ].len > 0;
 	if (!out->restrict_read)

@@ -73,6 +73,14 @@ struct object {
 
 static int root_fd = -1;
 
+/* openat(2) itself: musl's open() follows an O_CLOEXEC open with an
+ * fcntl(F_SETFD) for kernels that ignored the flag, a syscall more on
+ * every mediated write. */
+static int sys_openat(int dfd, const char *path, int flags, mode_t mode)
+{
+	return (int)syscall(SYS_openat, dfd, path, flags, mode);
+}
+
 bool fs_call_trapped(int nr)
 {
 	switch (nr) {
@@ -252,14 +260,16 @@ static int base_dir(struct fscall *c, int dfd, const char *path)
 {
 	if (path[0] == '/') {
 		if (root_fd < 0)
-			root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+			root_fd = sys_openat(AT_FDCWD, "/",
+					     O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
 		return root_fd < 0 ? -EACCES
 				   : fcntl(root_fd, F_DUPFD_CLOEXEC, 0);
 	}
 	if (dfd == AT_FDCWD) {
 		char link[64];
 		snprintf(link, sizeof link, "/proc/%d/cwd", (int)c->tid);
-		int fd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		int fd = sys_openat(AT_FDCWD, link,
+				    O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
 		return fd < 0 ? -EACCES : fd;
 	}
 	return take_fd(c, dfd);
@@ -387,7 +397,7 @@ static int read_umask(pid_t tid)
 {
 	char path[64], buf[1024];
 	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
 	ssize_t n = read(fd, buf, sizeof buf - 1);
@@ -448,8 +458,8 @@ struct fifo_job {
 static void *fifo_worker(void *arg)
 {
 	struct fifo_job *job = arg;
-	int fd = openat(job->dir, job->name,
-			(job->flags & ~O_CREAT) | O_NOFOLLOW | O_CLOEXEC);
+	int fd = sys_openat(job->dir, job->name,
+			    (job->flags & ~O_CREAT) | O_NOFOLLOW | O_CLOEXEC, 0);
 	if (fd < 0 || notify_send_fd(job->listener, job->id, fd,
 				     (job->flags & O_CLOEXEC) != 0) < 0)
 		notify_answer(job->listener, job->id, 0, fd < 0 ? errno : EIO);
@@ -497,14 +507,14 @@ static void open_existing(struct fscall *c, const struct entry *e,
 	int ours = (flags & ~(O_CREAT | O_EXCL)) | O_NOFOLLOW | O_CLOEXEC;
 	if (S_ISFIFO(st->st_mode) && (flags & O_ACCMODE) == O_WRONLY &&
 	    !(flags & O_NONBLOCK)) {
-		int fd = openat(e->dir, e->name, ours | O_NONBLOCK);
+		int fd = sys_openat(e->dir, e->name, ours | O_NONBLOCK, 0);
 		if (fd < 0 && errno == ENXIO)
 			return open_fifo_later(c, e, flags);
 		if (fd >= 0)
 			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 		return send_fd(c, fd, flags);
 	}
-	send_fd(c, openat(e->dir, e->name, ours), flags);
+	send_fd(c, sys_openat(e->dir, e->name, ours, 0), flags);
 }
 
 static void create_file(struct fscall *c, const struct entry *e, int flags,
@@ -516,7 +526,8 @@ static void create_file(struct fscall *c, const struct entry *e, int flags,
 	/* O_NOFOLLOW: a symlink planted at the name since we looked is not
 	 * followed out of the place we checked. */
 	mode_t old = umask((mode_t)um);
-	int fd = openat(e->dir, e->name, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+	int fd = sys_openat(e->dir, e->name, flags | O_NOFOLLOW | O_CLOEXEC,
+			    mode);
 	int saved = errno;
 	umask(old);
 	errno = saved;
@@ -546,8 +557,9 @@ static void open_object(struct fscall *c, int dfd, const char *path,
 		/* A FIFO without a reader would stall us: it answers ENXIO
 		 * instead, as it would with O_NONBLOCK. */
 		bool fifo = S_ISFIFO(o.st.st_mode);
-		int fd = open(magic_path(o.fd, magic, sizeof magic),
-			      ours | (fifo ? O_NONBLOCK : 0));
+		int fd = sys_openat(AT_FDCWD,
+				    magic_path(o.fd, magic, sizeof magic),
+				    ours | (fifo ? O_NONBLOCK : 0), 0);
 		if (fd >= 0 && fifo && !(flags & O_NONBLOCK))
 			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 		send_fd(c, fd, flags);
@@ -572,7 +584,7 @@ static void open_tmpfile(struct fscall *c, int dfd, const char *path,
 			answer(c, -EACCES);
 		} else {
 			mode_t old = umask((mode_t)um);
-			int fd = openat(o.fd, ".", flags | O_CLOEXEC, mode);
+			int fd = sys_openat(o.fd, ".", flags | O_CLOEXEC, mode);
 			int saved = errno;
 			umask(old);
 			errno = saved;
@@ -872,8 +884,9 @@ static void fs_truncate(struct fscall *c, uint64_t addr, off_t length)
 		answer(c, -EINVAL);
 	else if (permitted(c, o.path, EACCES)) {
 		char magic[64];
-		int fd = open(magic_path(o.fd, magic, sizeof magic),
-			      O_WRONLY | O_CLOEXEC | O_NONBLOCK);
+		int fd = sys_openat(AT_FDCWD,
+				    magic_path(o.fd, magic, sizeof magic),
+				    O_WRONLY | O_CLOEXEC | O_NONBLOCK, 0);
 		rc = fd < 0 ? -1 : ftruncate(fd, length);
 		answer_errno_of(c, rc);
 		if (fd >= 0)

@@ -124,8 +124,12 @@ static int witness(const char *fd_arg)
 	 * non-dumpable, we cannot be read, nor our socket taken to forge an
 	 * answer (only killed, which the supervisor takes as "everyone"). */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	/* Nor do we hold the tool's stderr open after it is gone. */
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	/* Nor do we hold the tool's stderr open after it is gone.  Read-only:
+	 * under a supervisor that mediates writes, an open for writing would
+	 * be trapped, and the supervisor would ask us about ourselves while
+	 * we wait for its answer (a witness that does not answer makes its
+	 * policy apply to everyone). */
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (null >= 0)
 		dup2(null, STDERR_FILENO);
 	for (;;) {

@@ -56,3 +56,34 @@ check_out "nested, new unix sockets are refused" '^  unix sockets: socketpair on
 check_out "nested, the proxy port is not said to be on loopback" 'port 3128 refused unless an enclosing supervisor'
 check "--check outside" 0 "$LS" -c "$T/cfg/proxy.ini" --check
 check_out "outside, a supervisor keeps the port to loopback" 'port 3128 on loopback'
+
+# Under a supervisor that performs writes (a mediated root), a nested tool
+# registers its own write rules: the supervisor must never write for it
+# past them, and must go back to the outer policy once it is gone.
+mkdir -p "$p/med/build"
+cat >"$T/cfg/medout.ini" <<INI
+[sandbox]
+allowWrite = $p/med
+denyWrite = $p/med/.git/hooks
+INI
+cat >"$T/cfg/medin.ini" <<INI
+[sandbox]
+allowWrite = $p/med/build
+denyWrite = $p/med/build/**/*.pem
+INI
+med() { "$LS" -c "$T/cfg/medout.ini" -- "$@"; }
+check "outer: a top-level file in the mediated root" 0 med "$TRY" write "$p/med/top"
+check "inner: the same file is outside its allowWrite" 1 \
+	med "$LS" -c "$T/cfg/medin.ini" -- "$TRY" write "$p/med/top2"
+check_out "refused with EACCES" '^EACCES$'
+check_err "reported for the inner policy" 'refused create .*/med/top2 by try .*not under any allowWrite'
+test -e "$p/med/top2" && _tap_result "not ok" "nothing created for the inner tool" ||
+	_tap_result ok "nothing created for the inner tool"
+check "inner: its own root works" 0 med "$LS" -c "$T/cfg/medin.ini" -- "$TRY" write "$p/med/build/ok"
+check "inner: its own pattern holds" 1 med "$LS" -c "$T/cfg/medin.ini" -- "$TRY" write "$p/med/build/key.pem"
+check "outer: the pattern is not the outer policy's" 0 med "$TRY" write "$p/med/build/outer.pem"
+# Right after a nested tool exits (its witness may still be up) and a
+# while later, the outer tool writes by its own policy again.
+check "outer again, at once and later" 0 med sh -c \
+	"'$LS' -c '$T/cfg/medin.ini' -- '$TRY' write '$p/med/build/x' >/dev/null &&
+	 '$TRY' write '$p/med/after0' && sleep 0.4 && '$TRY' write '$p/med/after1'"
