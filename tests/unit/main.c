@@ -30,13 +30,15 @@ extern const struct test_case protocol_tests[];
 extern const struct test_case decide_tests[];
 /* config/glob.c (test_glob.c) */
 extern const struct test_case glob_tests[];
+/* supervisor/decide_write.c (test_decide_write.c) */
+extern const struct test_case decide_write_tests[];
 
 static const struct suite suites[] = {
 	{"parse", parse_tests},     {"merge", merge_tests},
 	{"paths", paths_tests},     {"lower", lower_tests},
 	{"seccomp", seccomp_tests}, {"program", program_tests},
 	{"protocol", protocol_tests}, {"decide", decide_tests},
-	{"glob", glob_tests},
+	{"glob", glob_tests},       {"decide_write", decide_write_tests},
 };
 
 static const char *current_test;

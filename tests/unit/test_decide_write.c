@@ -1,0 +1,172 @@
+/* supervisor/decide_write.c: the most specific rule wins, attacked with
+ * tables of paths around every kind of rule. */
+#include "test.h"
+#include "decide_write.h"
+
+#include <string.h>
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+static struct write_rule rules[] = {
+	{WRITE_ALLOW, false, 2, "allowWrite = .", "/p"},
+	{WRITE_DENY, false, 3, "denyWrite = .git/hooks", "/p/.git/hooks"},
+	{WRITE_ALLOW, true, 4, "allowWrite = .git/hooks/*.sample",
+	 "/p/.git/hooks/*.sample"},
+	{WRITE_DENY, true, 5, "denyWrite = **/.env", "/p/**/.env"},
+	{WRITE_DENY, true, 6, "denyWrite = secrets/**", "/p/secrets/**"},
+	{WRITE_ALLOW, false, 7, "allowWrite = ./secrets/public",
+	 "/p/secrets/public"},
+	{WRITE_DENY, false, 8, "denyWrite = vault", "/p/vault"},
+	{WRITE_ALLOW, false, 9, "allowWrite = vault", "/p/vault"},
+	{WRITE_MANDATORY, false, 0, "landstrip's own config file is never "
+				    "writable", "/p/cfg/config.ini"},
+	{WRITE_ALLOW, false, 10, "allowWrite = /tmp", "/tmp"},
+};
+
+static char *roots[] = {"/p"};
+
+static const struct write_policy policy = {
+	rules, COUNT_OF(rules), roots, COUNT_OF(roots),
+};
+
+static void most_specific_rule_wins(void)
+{
+	static const struct {
+		const char *path;
+		bool allowed;
+		int line; /* the deciding rule's line; -1: none */
+	} rows[] = {
+		{"/p", true, 2},
+		{"/p/top", true, 2},
+		{"/p/.git", true, 2},
+		{"/p/.git/config", true, 2},
+		{"/p/.git/hooks", false, 3},
+		{"/p/.git/hooks/pre-commit", false, 3},
+		{"/p/.git/hooks/sub/x", false, 3},
+		/* a pattern exception inside the deny is deeper: it wins */
+		{"/p/.git/hooks/pre-commit.sample", true, 4},
+		{"/p/.git/hooks-not", true, 2},
+		{"/p/.env", false, 5},
+		{"/p/a/b/.env", false, 5},
+		{"/p/a/b/.env/inside", false, 5},
+		{"/p/a/b/.envrc", true, 2},
+		{"/p/.git/hooks/.env", false, 5}, /* both deny; .env deeper */
+		/* the secrets pattern takes effect at secrets, and the allow root inside
+		 * it is more specific */
+		{"/p/secrets", false, 6},
+		{"/p/secrets/key", false, 6},
+		{"/p/secrets/public", true, 7},
+		{"/p/secrets/public/x", true, 7},
+		{"/p/secrets/public/.env", false, 5},
+		{"/p/secrets-old/x", true, 2},
+		/* a tie on the same path goes to the deny */
+		{"/p/vault", false, 8},
+		{"/p/vault/x", false, 8},
+		/* mandatory beats the deeper allow and everything else */
+		{"/p/cfg/config.ini", false, 0},
+		{"/p/cfg/config.ini/x", false, 0},
+		{"/p/cfg/other.ini", true, 2},
+		{"/tmp/x", true, 10},
+		/* no grant at all */
+		{"/", false, -1},
+		{"/etc/passwd", false, -1},
+		{"/pp", false, -1},
+		{"/p2/x", false, -1},
+	};
+	for (size_t i = 0; i < COUNT_OF(rows); i++) {
+		test_row("%s", rows[i].path);
+		struct write_decision d;
+		decide_write(&policy, rows[i].path, &d);
+		CHECK_INT(d.allowed, rows[i].allowed);
+		CHECK_INT(d.rule ? d.rule->line : -1, rows[i].line);
+	}
+}
+
+static void mediated_roots(void)
+{
+	static const struct {
+		const char *path;
+		bool mediated;
+	} rows[] = {
+		{"/p", true}, {"/p/x/y", true}, {"/pp", false}, {"/", false},
+		{"/tmp/x", false},
+	};
+	for (size_t i = 0; i < COUNT_OF(rows); i++) {
+		test_row("%s", rows[i].path);
+		CHECK_INT(write_mediated(&policy, rows[i].path),
+			  rows[i].mediated);
+	}
+}
+
+static void moves_that_carry_denies(void)
+{
+	static const struct {
+		const char *dir;
+		bool unsafe;
+	} rows[] = {
+		{"/p/.git", true},        /* holds .git/hooks */
+		{"/p", true},
+		{"/p/.git/hooks", false}, /* the deny itself: decided as an entry */
+		{"/p/src", false},        /* the .env pattern: last component only */
+		{"/p/secrets", true},     /* its pattern matches below it too */
+		{"/p/cfg", true},         /* holds the mandatory config file */
+		{"/p/vaul", false},
+		{"/tmp", false},
+	};
+	for (size_t i = 0; i < COUNT_OF(rows); i++) {
+		test_row("%s", rows[i].dir);
+		CHECK_INT(write_move_unsafe(&policy, rows[i].dir),
+			  rows[i].unsafe);
+	}
+}
+
+static void mkdir_of_a_denied_directory(void)
+{
+	static const struct {
+		const char *path;
+		bool exempt;
+	} rows[] = {
+		{"/p/.git/hooks", true},      /* git init makes it */
+		{"/p/.git/hooks/sub", false}, /* below the deny */
+		{"/p/a/.env", true},          /* the pattern's own match */
+		{"/p/cfg/config.ini", false}, /* mandatory: never */
+		{"/etc/x", false},            /* no grant is not a deny */
+		{"/p/top", false},            /* allowed anyway */
+	};
+	for (size_t i = 0; i < COUNT_OF(rows); i++) {
+		test_row("%s", rows[i].path);
+		struct write_decision d;
+		decide_write(&policy, rows[i].path, &d);
+		CHECK_INT(write_mkdir_exempt(&d), rows[i].exempt);
+	}
+}
+
+static void hints_name_the_rule(void)
+{
+	struct write_decision d;
+	char hint[512];
+	decide_write(&policy, "/p/.git/hooks/pre-commit", &d);
+	write_hint(&d, "/p/.git/hooks/pre-commit", "/c/config.ini", hint,
+		   sizeof hint);
+	CHECK_STR(hint, "denyWrite = .git/hooks at /c/config.ini:3");
+	decide_write(&policy, "/p/cfg/config.ini", &d);
+	write_hint(&d, "/p/cfg/config.ini", "/c/config.ini", hint, sizeof hint);
+	CHECK_STR(hint, "landstrip's own config file is never writable");
+	decide_write(&policy, "/etc/x/y", &d);
+	write_hint(&d, "/etc/x/y", "/c/config.ini", hint, sizeof hint);
+	CHECK_STR(hint, "not under any allowWrite root; to allow it: "
+			"allowWrite = /etc/x");
+	decide_write(&policy, "/x", &d);
+	write_hint(&d, "/x", NULL, hint, sizeof hint);
+	CHECK_STR(hint, "not under any allowWrite root; to allow it: "
+			"allowWrite = /");
+}
+
+const struct test_case decide_write_tests[] = {
+	TEST_CASE(most_specific_rule_wins),
+	TEST_CASE(mediated_roots),
+	TEST_CASE(moves_that_carry_denies),
+	TEST_CASE(mkdir_of_a_denied_directory),
+	TEST_CASE(hints_name_the_rule),
+	TEST_END,
+};
