@@ -443,7 +443,7 @@ struct expand {
 };
 
 /* Errors after which the walk cannot be trusted to have seen everything;
- * any other failure to open a directory skips it (unreadable, or gone). */
+ * a directory gone meanwhile is skipped. */
 static bool fatal_errno(int err)
 {
 	return err == EMFILE || err == ENFILE || err == ENOMEM;
@@ -459,6 +459,19 @@ static bool is_dir_at(int dirfd, const char *name, unsigned char d_type)
 }
 
 static int expand_dir(struct expand *e, int dirfd, size_t plen);
+
+/* A directory that could hold a match but cannot be listed: denied whole
+ * (a tool could make a directory unreadable to hide a match from the
+ * next walk, then make it readable again).  One gone meanwhile is
+ * skipped; running out of fds or memory ends the walk. */
+static int unlistable(struct expand *e, const char *dir)
+{
+	if (fatal_errno(errno))
+		return -1;
+	if (errno != ENOENT && errno != ENOTDIR)
+		e->found(e->ctx, dir);
+	return 0;
+}
 
 /* The entry NAME of the directory open at DIRFD, whose path is
  * e->path[0..PLEN). */
@@ -483,7 +496,7 @@ static int expand_entry(struct expand *e, int dirfd, size_t plen,
 	int fd = openat(dirfd, name,
 			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return fatal_errno(errno) ? -1 : 0;
+		return unlistable(e, e->path);
 	int rc = expand_dir(e, fd, base + 1 + nlen);
 	int saved = errno;
 	close(fd);
@@ -506,12 +519,12 @@ static int expand_dir(struct expand *e, int dirfd, size_t plen)
 		if (n == 0)
 			break;
 		if (n < 0) {
-			/* Removed while being read, or unreadable after
-			 * all: skipped like a directory that cannot be
-			 * opened.  Anything else is an error. */
-			if (errno != ENOENT && errno != EACCES &&
-			    errno != EPERM)
-				rc = -1;
+			/* Removed while being read (skipped), or unreadable
+			 * after all (denied whole). */
+			char dir[PATH_MAX];
+			memcpy(dir, e->path, plen);
+			dir[plen] = '\0';
+			rc = unlistable(e, dir);
 			break;
 		}
 		for (long off = 0; off < n && rc == 0;) {
@@ -562,7 +575,7 @@ int glob_expand(const char *pattern, size_t limit,
 		return 0;
 	int fd = open(e.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return fatal_errno(errno) ? -1 : 0;
+		return unlistable(&e, e.path);
 	int rc = expand_dir(&e, fd, strlen(e.path));
 	int saved = errno;
 	close(fd);
@@ -574,19 +587,20 @@ long glob_match_shallowest(const char *pattern, const char *path)
 {
 	if (glob_match_depth(pattern, path) < 0)
 		return -1;
+	if (glob_match(pattern, "/"))
+		return 1;
 	char prefix[4096];
 	size_t len = strlen(path);
 	if (len >= sizeof prefix)
 		return glob_match_depth(pattern, path);
-	/* Each component boundary, shortest first: "/", "/a", "/a/b"... */
+	/* Each ancestor, shortest first ("/a", "/a/b", ...), then PATH. */
 	for (size_t end = 1; end <= len; end++) {
 		if (end < len && path[end] != '/')
 			continue;
-		size_t cut = end == 1 && len > 1 && path[1] != '/' ? 1 : end;
-		memcpy(prefix, path, cut);
-		prefix[cut] = '\0';
+		memcpy(prefix, path, end);
+		prefix[end] = '\0';
 		if (glob_match(pattern, prefix))
-			return (long)cut;
+			return (long)end;
 	}
 	return glob_match_depth(pattern, path);
 }
