@@ -96,3 +96,82 @@ echo "16 sandboxes x 200 binds at once under one session supervisor"
 	for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
 	echo "  $((16 - fails)) of 16 sandboxes completed 200 binds each, $fails failed"
 	[ "$fails" = 0 ]' _ "$ls" "$t/broker.ini" "$try"
+
+# ---- write mediation: a write-heavy real workload (issue 5) ----
+# Deny entries inside a write root make it a mediated root: every write-class
+# call in it is a round trip to landstrip-supervisor.  One round is a git
+# checkout of the files onto an empty work tree and back to an empty orphan
+# branch (creates, then unlinks, every file), under two policies that differ
+# only in the deny entries, interleaved with direct git.  The repository is
+# under /tmp like the rest; where file creation itself is slow and varies
+# (a busy disk), BENCH_GIT_DIR=/dev/shm measures on tmpfs instead, where the
+# broker's share of the time is largest.
+gfiles=${BENCH_GIT_FILES:-5000} grounds=${BENCH_GIT_ROUNDS:-7}
+if [ -n "${BENCH_GIT_DIR:-}" ]; then
+	g=$(mktemp -d "$BENCH_GIT_DIR/landstrip-bench-git.XXXXXX")
+	trap 'rm -rf "$t" "$g"' EXIT
+else
+	g=$t/git
+fi
+mkdir -p "$g/home" "$g/repo" "$g/cfg"
+export HOME="$g/home" GIT_CONFIG_NOSYSTEM=1
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
+printf '[user]\n\tname = bench\n\temail = bench@example.invalid\n[init]\n\tdefaultBranch = master\n' \
+	>"$HOME/.gitconfig"
+cat >"$g/cfg/denies.ini" <<INI
+[sandbox]
+allowWrite = .
+denyWrite = .git/hooks
+denyWrite = **/.env
+INI
+cat >"$g/cfg/plain.ini" <<INI
+[sandbox]
+allowWrite = .
+INI
+cd "$g/repo"
+git init -q
+for ((d = 0; d < 50; d++)); do
+	mkdir "d$d"
+	for ((f = 0; f < (gfiles + 49) / 50; f++)); do
+		printf 'file %d of directory %d\nsecond line\n' "$f" "$d" >"d$d/f$f.txt"
+	done
+done
+git add -A && git commit -qm files
+git checkout -q --orphan empty && git rm -rqf . && git commit -qm empty --allow-empty
+nfiles=$(git ls-tree -r master | wc -l)
+# git-round [SHIM -c CONFIG --]
+cat >"$g/round" <<'SH'
+"$@" git checkout -q master && "$@" git checkout -q empty
+SH
+# One checked round per policy first: a failure shows git's message, and
+# the files must really be there.
+for cfg in plain denies; do
+	if ! "$ls" -c "$g/cfg/$cfg.ini" -- git checkout -q master 2>"$g/err" ||
+		[ "$(git ls-files | wc -l)" != "$nfiles" ] ||
+		! "$ls" -c "$g/cfg/$cfg.ini" -- git checkout -q empty 2>>"$g/err" ||
+		[ "$(ls -A)" != .git ]; then
+		echo "write-heavy: git checkout under the $cfg.ini policy FAILED:"
+		sed 's/^/  /' "$g/err"
+		sed 's/^/  | /' "$g/cfg/$cfg.ini"
+		exit 1
+	fi
+done
+# ... and the denies must be enforced, or the ratio measures nothing.
+if "$ls" -c "$g/cfg/denies.ini" -- sh -c 'echo x > .git/hooks/probe' 2>/dev/null ||
+	[ -e .git/hooks/probe ]; then
+	echo "write-heavy: denies.ini did not refuse a write to .git/hooks: FAILED"
+	exit 1
+fi
+echo
+echo "write-heavy: git checkout of $nfiles files in 50 directories and back to an empty branch," \
+	"$grounds interleaved rounds on $(stat -f -c %T .) [target: denies/none at most 1.3x]"
+"$bin/spawnbench" "$grounds" "direct git" /bin/sh "$g/round" \
+	--- "allowWrite = . (no deny)" /bin/sh "$g/round" "$ls" -c "$g/cfg/plain.ini" -- \
+	--- "allowWrite = . + 2 denyWrite" /bin/sh "$g/round" "$ls" -c "$g/cfg/denies.ini" -- |
+	tee "$g/result"
+med() { awk -v w="$1" 'index($0, w) {for (i = 1; i < NF; i++) if ($i == "median") print $(i + 1)}' "$g/result"; }
+direct=$(med "direct git") plain=$(med "(no deny)") denies=$(med "2 denyWrite")
+awk -v n="$nfiles" -v d="$direct" -v p="$plain" -v m="$denies" 'BEGIN {
+	printf "write-heavy: git checkout of %d files, deny entries inside the write root vs none: %.2fx (target <= 1.3x)\n", n, m / p
+	printf "  medians: with denies %.0f ms, without %.0f ms, direct git %.0f ms; without denies vs direct git: %.2fx\n", m / 1000, p / 1000, d / 1000, p / d
+}'
