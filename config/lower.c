@@ -32,6 +32,7 @@ struct walk {
 	size_t deny_count;
 	bool mediate;       /* out->write_globs apply (write walk) */       /* a root with a deny inside becomes mediated */
 	bool collect_allow; /* keep the roots as out->allow_roots */
+	bool collect_read;  /* keep the roots as out->read_allows */
 	const char *why;
 	struct source src;
 	char *err;
@@ -308,15 +309,25 @@ static const struct deny_glob *glob_covering(const struct walk *w,
 	return NULL;
 }
 
+static void push_allow_root(struct allow_root **list, size_t *count,
+			    const char *root, const char *key,
+			    const struct path_entry *e)
+{
+	*list = xrealloc(*list, (*count + 1) * sizeof **list);
+	(*list)[(*count)++] = (struct allow_root){xstrdup(root),
+						  xstrdup(e->text), key, e->src};
+}
+
 static void collect_allow_root(struct walk *w, const char *root,
 			       const struct path_entry *e)
 {
 	struct lowered *out = w->out;
-	out->allow_roots = xrealloc(out->allow_roots,
-				    (out->allow_root_count + 1) *
-					    sizeof *out->allow_roots);
-	out->allow_roots[out->allow_root_count++] =
-		(struct allow_root){xstrdup(root), xstrdup(e->text), e->src};
+	if (w->collect_allow)
+		push_allow_root(&out->allow_roots, &out->allow_root_count, root,
+				w->why, e);
+	if (w->collect_read)
+		push_allow_root(&out->read_allows, &out->read_allow_count, root,
+				w->why, e);
 }
 
 static char *canonical_pattern(const char *abs);
@@ -385,8 +396,7 @@ static int grant_list(struct walk *w, const struct path_list *list,
 			return -1;
 		w->why = key;
 		w->src = e->src;
-		if (w->collect_allow)
-			collect_allow_root(w, root, e);
+		collect_allow_root(w, root, e);
 		const struct deny *d = deny_covering(w, root);
 		int rc = 0;
 		if (!exists)
@@ -608,6 +618,7 @@ static int lower_reads(const struct policy *p, const struct lower_env *env,
 		.out = out, .env = env, .grant = GRANT_READ | GRANT_LIST,
 		.path_grant = GRANT_LIST,
 		.denies = out->read_denies, .deny_count = out->read_deny_count,
+		.collect_read = true,
 		.why = "read: /", .src = {"built-in", 0},
 		.err = err, .errlen = errlen,
 	};
@@ -684,6 +695,17 @@ static int lower_unix_sockets(const struct policy *p,
 	return 0;
 }
 
+/* Does a read deny lie strictly inside a mediated root? */
+static bool reads_need_mediation(const struct lowered *out)
+{
+	for (size_t i = 0; i < out->read_deny_count; i++)
+		for (size_t j = 0; j < out->mediated_root_count; j++)
+			if (path_strictly_within(out->read_denies[i].path,
+						 out->mediated_roots[j]))
+				return true;
+	return false;
+}
+
 int lower_policy(const struct policy *policy, const struct lower_env *env,
 		 struct lowered *out, char *err, size_t errlen)
 {
@@ -694,5 +716,6 @@ int lower_policy(const struct policy *policy, const struct lower_env *env,
 	    lower_devices(env, out, err, errlen) < 0 ||
 	    lower_reads(policy, env, out, err, errlen) < 0)
 		return -1;
+	out->mediate_reads = out->restrict_read && reads_need_mediation(out);
 	return 0;
 }

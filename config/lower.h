@@ -60,6 +60,7 @@ struct deny_glob {
 struct allow_root {
 	char *path;
 	char *text;
+	const char *key; /* "allowWrite" or "allowRead" */
 	struct source src;
 };
 
@@ -107,8 +108,15 @@ struct lowered {
 	size_t mediated_root_count;
 	struct allow_root *allow_roots;
 	size_t allow_root_count;
-	struct deny_glob *write_globs;
+	struct deny_glob *write_globs; /* denyRead patterns among them */
 	size_t write_glob_count;
+	/* A read deny inside a mediated root: files made there later are
+	 * not in Landlock's read snapshot, so the supervisor decides opens
+	 * for reading there too, with the allowRead entries (and the write
+	 * roots, which are readable) against the read denies. */
+	bool mediate_reads;
+	struct allow_root *read_allows;
+	size_t read_allow_count;
 };
 
 struct mandatory_deny {

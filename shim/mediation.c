@@ -222,7 +222,8 @@ static void wire_policy_of(const struct handover *h, struct wire_policy *w)
 	w->tool = (char *)h->tool;
 	w->pid = (uint32_t)getpid();
 	w->flags = (l->allow_local_binding ? WIRE_FLAG_LOCAL_BINDING : 0) |
-		   (l->allow_network ? WIRE_FLAG_NETWORK : 0);
+		   (l->allow_network ? WIRE_FLAG_NETWORK : 0) |
+		   (l->mediate_reads ? WIRE_FLAG_MEDIATE_READS : 0);
 	for (size_t i = 0; i < l->port_count && i < WIRE_MAX_PORTS; i++)
 		w->ports[w->port_count++] = (uint16_t)l->connect_ports[i];
 	for (size_t i = 0; i < l->unix_socket_count; i++)
@@ -279,6 +280,25 @@ static void add_write_rules(struct wire_policy *w, const struct lowered *l)
 		add_rule(w, g->allow ? WIRE_RULE_ALLOW : WIRE_RULE_DENY, true,
 			 g->src, g->key, g->text, g->pattern);
 	}
+	if (!l->restrict_read)
+		return;
+	/* Reads, for mediated roots with a read deny inside, and for an
+	 * enclosing supervisor that opens files for a nested sandbox. */
+	for (size_t i = 0; i < l->read_allow_count; i++)
+		add_rule(w, WIRE_RULE_READ_ALLOW, false, l->read_allows[i].src,
+			 l->read_allows[i].key, l->read_allows[i].text,
+			 l->read_allows[i].path);
+	for (size_t i = 0; i < l->read_deny_count; i++) {
+		const struct deny *d = &l->read_denies[i];
+		add_rule(w, WIRE_RULE_READ_DENY, false, d->src, d->key, d->text,
+			 d->path);
+	}
+	for (size_t i = 0; i < l->write_glob_count; i++) {
+		const struct deny_glob *g = &l->write_globs[i];
+		if (!g->allow && strcmp(g->key, "denyRead") == 0)
+			add_rule(w, WIRE_RULE_READ_DENY, true, g->src, g->key,
+				 g->text, g->pattern);
+	}
 }
 
 static void free_write_rules(struct wire_policy *w)
@@ -328,7 +348,7 @@ int mediation_handover(struct mediation *m, const struct handover *h,
 		return -1;
 	}
 	int listener = seccomp_install_listener(
-		h->lowered->mediated_root_count > 0);
+		h->lowered->mediated_root_count > 0, h->lowered->mediate_reads);
 	if (listener < 0) {
 		format_error(err, errlen,
 			     "cannot install the seccomp listener: %s",

@@ -329,17 +329,18 @@ static const unsigned write_calls[] = {
 
 #define OPEN_WRITE_FLAGS (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)
 
-static void write_traps(struct prog *p)
+static void write_traps(struct prog *p, bool reads)
 {
-	jump(p, BPF_JEQ, __NR_openat, L_OPEN_ARG2, L_NEXT);
-	jump(p, BPF_JEQ, __NR_open, L_OPEN_ARG1, L_NEXT);
+	/* With reads mediated too, every open goes to the supervisor. */
+	jump(p, BPF_JEQ, __NR_openat, reads ? L_NOTIFY : L_OPEN_ARG2, L_NEXT);
+	jump(p, BPF_JEQ, __NR_open, reads ? L_NOTIFY : L_OPEN_ARG1, L_NEXT);
 	size_t n = sizeof write_calls / sizeof write_calls[0];
 	for (size_t i = 0; i < n; i++)
 		jump(p, BPF_JEQ, write_calls[i], L_NOTIFY, L_NEXT);
 }
 
-int seccomp_build_notify_filter(bool writes, struct sock_filter *f,
-				size_t cap)
+int seccomp_build_notify_filter(bool writes, bool reads,
+				struct sock_filter *f, size_t cap)
 {
 	/* Other ABIs are killed by the static filter; this one routes the
 	 * socket calls whose address or state must be checked and, for a
@@ -352,10 +353,10 @@ int seccomp_build_notify_filter(bool writes, struct sock_filter *f,
 	jump(&p, BPF_JEQ, __NR_connect, L_NOTIFY, L_NEXT);
 	jump(&p, BPF_JEQ, __NR_listen, L_NOTIFY, L_NEXT);
 	if (writes)
-		write_traps(&p);
+		write_traps(&p, reads);
 	place(&p, L_ALLOW);
 	ret(&p, SECCOMP_RET_ALLOW);
-	if (writes) {
+	if (writes && !reads) {
 		place(&p, L_OPEN_ARG1);
 		load(&p, ARG_LO(1));
 		jump(&p, BPF_JSET, OPEN_WRITE_FLAGS, L_NOTIFY, L_ALLOW);
@@ -370,10 +371,11 @@ int seccomp_build_notify_filter(bool writes, struct sock_filter *f,
 	return p.overflow || !all_placed(&p) ? -1 : (int)p.n;
 }
 
-int seccomp_install_listener(bool writes)
+int seccomp_install_listener(bool writes, bool reads)
 {
 	struct sock_filter f[80];
-	int n = seccomp_build_notify_filter(writes, f, sizeof f / sizeof f[0]);
+	int n = seccomp_build_notify_filter(writes, reads, f,
+					    sizeof f / sizeof f[0]);
 	if (n < 0) {
 		errno = E2BIG;
 		return -1;

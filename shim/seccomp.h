@@ -29,12 +29,12 @@ int seccomp_install(const struct filter_options *opt);
 
 /* Build the notify filter: bind, connect and listen go to the listener,
  * and with WRITES the calls that write through a path or change metadata
- * (open and openat only with a write flag). */
-int seccomp_build_notify_filter(bool writes, struct sock_filter *prog,
-				size_t cap);
+ * (open and openat only with a write flag, or always with READS). */
+int seccomp_build_notify_filter(bool writes, bool reads,
+				struct sock_filter *prog, size_t cap);
 
 /* Load the notify filter with a new listener; returns the listener fd, or
  * -1 with errno (EBUSY or EPERM: an enclosing sandbox already mediates). */
-int seccomp_install_listener(bool writes);
+int seccomp_install_listener(bool writes, bool reads);
 
 #endif

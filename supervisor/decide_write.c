@@ -33,6 +33,8 @@ void decide_write(const struct write_policy *wp, const char *path,
 	long best_depth = -1;
 	for (size_t i = 0; i < wp->rule_count; i++) {
 		const struct write_rule *r = &wp->rules[i];
+		if (r->kind == READ_ALLOW || r->kind == READ_DENY)
+			continue;
 		long depth = match_depth(r, path);
 		if (depth < 0)
 			continue;
@@ -50,6 +52,26 @@ void decide_write(const struct write_policy *wp, const char *path,
 				       best_depth == (long)strlen(path)};
 }
 
+void decide_read(const struct write_policy *wp, const char *path,
+		 struct write_decision *out)
+{
+	const struct write_rule *best = NULL;
+	long best_depth = -1;
+	for (size_t i = 0; i < wp->rule_count; i++) {
+		const struct write_rule *r = &wp->rules[i];
+		if (r->kind != READ_ALLOW && r->kind != READ_DENY)
+			continue;
+		long depth = match_depth(r, path);
+		if (depth > best_depth ||
+		    (depth >= 0 && depth == best_depth && r->kind == READ_DENY)) {
+			best = r;
+			best_depth = depth;
+		}
+	}
+	*out = (struct write_decision){!best || best->kind == READ_ALLOW, best,
+				       best_depth == (long)strlen(path)};
+}
+
 bool write_mkdir_exempt(const struct write_decision *d)
 {
 	return !d->allowed && d->rule && d->rule->kind == WRITE_DENY &&
@@ -60,7 +82,7 @@ bool write_move_unsafe(const struct write_policy *wp, const char *dir)
 {
 	for (size_t i = 0; i < wp->rule_count; i++) {
 		const struct write_rule *r = &wp->rules[i];
-		if (r->kind == WRITE_ALLOW)
+		if (r->kind != WRITE_DENY && r->kind != WRITE_MANDATORY)
 			continue;
 		if (r->glob ? !glob_basename_only(r->path) &&
 				      glob_may_match_below(r->path, dir)
@@ -76,7 +98,7 @@ void write_hint(const struct write_decision *d, const char *path,
 	const struct write_rule *r = d->rule;
 	if (r && r->kind == WRITE_MANDATORY) {
 		snprintf(buf, len, "%s", r->label);
-	} else if (r && r->kind == WRITE_DENY) {
+	} else if (r && (r->kind == WRITE_DENY || r->kind == READ_DENY)) {
 		if (r->line > 0 && config)
 			snprintf(buf, len, "%s at %s:%d", r->label, config,
 				 r->line);

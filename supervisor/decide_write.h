@@ -22,6 +22,8 @@ enum write_rule_kind {
 	WRITE_ALLOW = 1,     /* allowWrite */
 	WRITE_DENY = 2,      /* denyWrite, denyRead */
 	WRITE_MANDATORY = 3, /* landstrip's own files */
+	READ_ALLOW = 4,      /* allowRead, or a write root */
+	READ_DENY = 5,       /* denyRead */
 };
 
 struct write_rule {
@@ -37,6 +39,10 @@ struct write_policy {
 	size_t rule_count;
 	char **mediated_roots; /* the supervisor performs writes below these */
 	size_t mediated_root_count;
+	/* A read deny lies inside a mediated root: Landlock's read rules are
+	 * a snapshot there, which files the supervisor creates later are not
+	 * in, so opens for reading there are decided here too. */
+	bool mediate_reads;
 };
 
 struct write_decision {
@@ -50,6 +56,12 @@ bool write_mediated(const struct write_policy *wp, const char *path);
 
 void decide_write(const struct write_policy *wp, const char *path,
 		  struct write_decision *out);
+
+/* Reads, by the READ_* rules alone: the most specific wins, a tie goes
+ * to the deny, and a path no rule covers is readable (reads are an
+ * allowlist from "/" minus the denies). */
+void decide_read(const struct write_policy *wp, const char *path,
+		 struct write_decision *out);
 
 /* mkdir(2) of exactly the path a (non-mandatory) deny names is allowed:
  * an empty directory plants nothing, everything below it stays denied,

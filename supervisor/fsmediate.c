@@ -594,17 +594,65 @@ static void open_tmpfile(struct fscall *c, int dfd, const char *path,
 	object_close(&o);
 }
 
+/* Allowed to read PATH, by our read rules and every nested policy's? */
+static bool readable(struct fscall *c, const char *path)
+{
+	struct write_decision d;
+	decide_read(&c->sb->policy.writes, path, &d);
+	const struct narrowing *by = NULL;
+	for (size_t i = 0; d.allowed && i < c->narrowed_count; i++) {
+		by = c->narrowed[i];
+		decide_read(&by->policy.writes, path, &d);
+	}
+	if (!d.allowed)
+		refuse(c, path, &d, by, EACCES);
+	return d.allowed;
+}
+
+/* An open for reading in a mediated root whose read rules Landlock holds
+ * only as a snapshot: opened here when the read rules allow it. */
+static void read_object(struct fscall *c, int dfd, const char *path,
+			int flags)
+{
+	struct object o;
+	int rc = resolve_object(c, dfd, path, !(flags & O_NOFOLLOW), false, &o);
+	if (rc < 0 || !o.has_path || !mediated(c, o.path)) {
+		object_close(&o);
+		return carry_on(c);
+	}
+	c->op = "read";
+	if (S_ISLNK(o.st.st_mode)) {
+		answer(c, -ELOOP);
+	} else if (readable(c, o.path)) {
+		char magic[64];
+		bool fifo = S_ISFIFO(o.st.st_mode);
+		int fd = sys_openat(AT_FDCWD, magic_path(o.fd, magic, sizeof magic),
+				    (flags & ~O_NOFOLLOW) | O_CLOEXEC |
+					    (fifo ? O_NONBLOCK : 0),
+				    0);
+		if (fd >= 0 && fifo && !(flags & O_NONBLOCK))
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+		send_fd(c, fd, flags);
+	}
+	object_close(&o);
+}
+
 static void fs_open(struct fscall *c, int dfd, uint64_t path_addr, int flags,
 		    mode_t mode)
 {
-	if (!(flags & WRITE_FLAGS))
-		return carry_on(c); /* openat2 for reading: Landlock's */
+	/* For reading: Landlock's, unless reads are mediated (and an O_PATH
+	 * open reads nothing). */
+	bool reading = !(flags & WRITE_FLAGS);
+	if (reading && (!c->sb->policy.writes.mediate_reads || (flags & O_PATH)))
+		return carry_on(c);
 	char path[PATH_MAX];
 	int rc = read_string(c, path_addr, path, sizeof path);
 	if (rc < 0)
 		return answer(c, rc);
 	if (!notify_still_valid(c->sb->listener, c->req->id))
 		return;
+	if (reading)
+		return read_object(c, dfd, path, flags);
 	c->op = flags & O_CREAT ? "create" : "open";
 	if ((flags & __O_TMPFILE) == __O_TMPFILE)
 		return open_tmpfile(c, dfd, path, flags, mode);

@@ -225,7 +225,8 @@ static int check_flags(const struct tag_rule *r, const unsigned char *v,
 		return -1;
 	/* A bit we do not know may be a restriction we would not apply. */
 	uint32_t unknown = get32(v) & ~(uint32_t)(WIRE_FLAG_LOCAL_BINDING |
-						  WIRE_FLAG_NETWORK);
+						  WIRE_FLAG_NETWORK |
+						  WIRE_FLAG_MEDIATE_READS);
 	if (unknown) {
 		format_error(err, errlen, "%s: unknown bits %#" PRIx32, r->name,
 			     unknown);
@@ -258,7 +259,7 @@ static int check_write_rule(const struct tag_rule *r, const unsigned char *v,
 			     len, RULE_FIXED);
 		return -1;
 	}
-	if (v[0] < WIRE_RULE_ALLOW || v[0] > WIRE_RULE_MANDATORY ||
+	if (v[0] < WIRE_RULE_ALLOW || v[0] > WIRE_RULE_READ_DENY ||
 	    (v[1] & ~WIRE_RULE_GLOB) || get32(v + 2) > INT_MAX) {
 		format_error(err, errlen, "%s: bad kind, flags or line",
 			     r->name);

@@ -104,6 +104,8 @@ enum wire_rule_kind {
 	WIRE_RULE_ALLOW = 1,     /* allowWrite */
 	WIRE_RULE_DENY = 2,      /* denyWrite, or denyRead (no write either) */
 	WIRE_RULE_MANDATORY = 3, /* landstrip's own files: beats any allow */
+	WIRE_RULE_READ_ALLOW = 4, /* allowRead, or a write root: readable */
+	WIRE_RULE_READ_DENY = 5,  /* denyRead */
 };
 
 #define WIRE_RULE_GLOB 1u /* the path is a pattern (config/glob.h) */
@@ -111,6 +113,8 @@ enum wire_rule_kind {
 enum wire_flag {
 	WIRE_FLAG_LOCAL_BINDING = 1u << 0, /* allowLocalBinding = true */
 	WIRE_FLAG_NETWORK = 1u << 1,       /* allowNetwork = true */
+	WIRE_FLAG_MEDIATE_READS = 1u << 2, /* opens for reading in mediated
+					      roots are decided too */
 };
 
 #define WIRE_MAX_TOOL 255

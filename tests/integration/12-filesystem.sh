@@ -50,6 +50,14 @@ test -f "$p/protected/file" && [ "$(cat "$p/protected/file")" = data ] &&
 # The deny holds when a write happens (a mediated root): the project's top
 # level, on the path to it, still takes new entries.
 check "a new top-level entry beside a deny" 0 "$LS" -- "$TRY" create "$p/newtop"
+# secret.env (denyRead) sits at the top level too: Landlock's read rules
+# there are a snapshot, so the supervisor decides reads in this root.
+check "a file made at the top level reads back" 0 "$LS" -- sh -c "echo hello > $p/made && cat $p/made"
+check_out "with its content" '^hello$'
+check "a directory made there lists and reads" 0 "$LS" -- sh -c "mkdir -p $p/mk/d && echo x > $p/mk/d/f && ls $p/mk/d && cat $p/mk/d/f"
+check "the read deny still holds, reported" 1 "$LS" -- sh -c "cat $p/secret.env"
+check_err "naming the rule" 'refused read .*/secret.env by sh .*denyRead = secret.env at .*config.ini:5'
+check "a script made there runs through its interpreter" 0 "$LS" -- sh -c "printf 'echo ran\\n' > $p/run.sh && sh $p/run.sh"
 check "sibling directories keep full rights" 0 "$LS" -- "$TRY" mkdir "$p/vendor/pkg"
 
 # O_CREAT must not leave an empty file behind when refused.

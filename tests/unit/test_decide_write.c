@@ -26,7 +26,7 @@ static struct write_rule rules[] = {
 static char *roots[] = {"/p"};
 
 static const struct write_policy policy = {
-	rules, COUNT_OF(rules), roots, COUNT_OF(roots),
+	rules, COUNT_OF(rules), roots, COUNT_OF(roots), false,
 };
 
 static void most_specific_rule_wins(void)
@@ -162,7 +162,48 @@ static void hints_name_the_rule(void)
 			"allowWrite = /");
 }
 
+static void reads_most_specific_wins(void)
+{
+	static struct write_rule read_rules[] = {
+		{READ_DENY, false, 3, "denyRead = ~/.ssh", "/h/.ssh"},
+		{READ_ALLOW, false, 4, "allowRead = ~/.ssh/known_hosts",
+		 "/h/.ssh/known_hosts"},
+		{READ_DENY, true, 5, "denyRead = **/.env", "/h/p/**/.env"},
+		{READ_ALLOW, false, 6, "allowWrite = .", "/h/p"},
+		{WRITE_DENY, false, 7, "denyWrite = .git/hooks",
+		 "/h/p/.git/hooks"},
+	};
+	const struct write_policy rp = {read_rules, COUNT_OF(read_rules), NULL,
+					0, true};
+	static const struct {
+		const char *path;
+		bool allowed;
+		int line;
+	} rows[] = {
+		{"/h/p/new.txt", true, 6},
+		{"/h/p/.git/hooks/x", true, 6}, /* a write deny says nothing */
+		{"/h/p/a/.env", false, 5},
+		{"/h/.ssh/id_rsa", false, 3},
+		{"/h/.ssh", false, 3},
+		{"/h/.ssh/known_hosts", true, 4},
+		{"/etc/passwd", true, -1}, /* no rule: readable */
+	};
+	for (size_t i = 0; i < COUNT_OF(rows); i++) {
+		test_row("%s", rows[i].path);
+		struct write_decision d;
+		decide_read(&rp, rows[i].path, &d);
+		CHECK_INT(d.allowed, rows[i].allowed);
+		CHECK_INT(d.rule ? d.rule->line : -1, rows[i].line);
+	}
+	/* and the write decision ignores the read rules */
+	struct write_decision d;
+	decide_write(&rp, "/h/p/x", &d);
+	CHECK_INT(d.allowed, false);
+	CHECK(d.rule == NULL);
+}
+
 const struct test_case decide_write_tests[] = {
+	TEST_CASE(reads_most_specific_wins),
 	TEST_CASE(most_specific_rule_wins),
 	TEST_CASE(mediated_roots),
 	TEST_CASE(moves_that_carry_denies),

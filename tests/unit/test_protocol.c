@@ -492,8 +492,8 @@ static const struct reg_row register_bad[] = {
 	/* FLAGS */
 	{"FLAGS 2 bytes", true, {STR(TOOL, "git"), U32(PID, 1), STR(FLAGS, "\1\0")},
 	 "FLAGS: length 2, want 4"},
-	{"FLAGS bit 2", true, {STR(TOOL, "git"), U32(PID, 1), U32(FLAGS, 4)},
-	 "FLAGS: unknown bits 0x4"},
+	{"FLAGS bit 3", true, {STR(TOOL, "git"), U32(PID, 1), U32(FLAGS, 8)},
+	 "FLAGS: unknown bits 0x8"},
 	{"FLAGS bit 31", true,
 	 {STR(TOOL, "git"), U32(PID, 1), U32(FLAGS, 0x80000003u)},
 	 "FLAGS: unknown bits 0x80000000"},

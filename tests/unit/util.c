@@ -198,6 +198,11 @@ void lowered_release(struct lowered *l)
 		free(l->allow_roots[i].text);
 	}
 	free(l->allow_roots);
+	for (size_t i = 0; i < l->read_allow_count; i++) {
+		free(l->read_allows[i].path);
+		free(l->read_allows[i].text);
+	}
+	free(l->read_allows);
 	for (size_t i = 0; i < l->write_glob_count; i++) {
 		free(l->write_globs[i].pattern);
 		free(l->write_globs[i].text);
