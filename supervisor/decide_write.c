@@ -74,8 +74,15 @@ void decide_read(const struct write_policy *wp, const char *path,
 
 bool write_mkdir_exempt(const struct write_decision *d)
 {
-	return !d->allowed && d->rule && d->rule->kind == WRITE_DENY &&
-	       d->at_path;
+	const struct write_rule *r = d->rule;
+	if (d->allowed || !r || r->kind != WRITE_DENY || !d->at_path)
+		return false;
+	/* A path, or a pattern ending in a "**" component (a directory
+	 * and everything in it); not a pattern on names such as the .env
+	 * one, where a directory of that name is as unwanted as a file. */
+	size_t len = strlen(r->path);
+	return !r->glob ||
+	       (len >= 3 && strcmp(r->path + len - 3, "/**") == 0);
 }
 
 bool write_move_unsafe(const struct write_policy *wp, const char *dir)

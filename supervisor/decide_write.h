@@ -65,7 +65,9 @@ void decide_read(const struct write_policy *wp, const char *path,
 
 /* mkdir(2) of exactly the path a (non-mandatory) deny names is allowed:
  * an empty directory plants nothing, everything below it stays denied,
- * and `git init` must be able to make .git/hooks under such a deny. */
+ * and `git init` must be able to make .git/hooks under such a deny.  Not
+ * for a pattern on names (a directory called .env is refused like a
+ * file), only for a path or a pattern ending in a "**" component. */
 bool write_mkdir_exempt(const struct write_decision *d);
 
 /* Moving the directory at DIR (either way) would carry denied paths with it

@@ -132,6 +132,21 @@ static void carry_on(struct fscall *c)
 	notify_continue(c->sb->listener, c->req->id);
 }
 
+/* A path that did not resolve into a mediated root.  A resolution error
+ * is answered as it is (ENOENT, ENOTDIR...): continued, the call could
+ * meet a parent another thread made meanwhile, inside a mediated root,
+ * where Landlock would answer EACCES for what was a plain race.  Only
+ * what we do not resolve ourselves goes to the kernel: magic links
+ * (ELOOP from RESOLVE_NO_MAGICLINKS, or a real loop the kernel will
+ * report the same), "." and ".." names (RC 1), and paths outside. */
+static void not_ours(struct fscall *c, int rc)
+{
+	if (rc < 0 && rc != -ELOOP && rc != -EXDEV)
+		answer(c, rc);
+	else
+		carry_on(c);
+}
+
 /* A report line must stay one line whatever a file name holds. */
 static void escape_path(char *out, size_t cap, const char *s)
 {
@@ -174,6 +189,17 @@ static bool allows(const struct write_policy *wp, const char *path,
 {
 	decide_write(wp, path, d);
 	return d->allowed || (mkdir && write_mkdir_exempt(d));
+}
+
+/* RESOLVE_NO_MAGICLINKS said ELOOP where the call must be decided here:
+ * a /proc magic link would resolve in our /proc, not the target's. */
+static void refuse_unresolved(struct fscall *c, const char *path)
+{
+	report(c, path,
+	       "landstrip-supervisor does not follow /proc magic links (or "
+	       "the path loops)",
+	       NULL);
+	answer(c, -EACCES);
 }
 
 /* Allowed by our policy and by every nested one the caller is in?  On a
@@ -543,7 +569,7 @@ static void open_object(struct fscall *c, int dfd, const char *path,
 	int rc = resolve_object(c, dfd, path, !(flags & O_NOFOLLOW), false, &o);
 	if (rc < 0 || !o.has_path || !mediated(c, o.path)) {
 		object_close(&o);
-		return carry_on(c);
+		return not_ours(c, rc);
 	}
 	if (S_ISLNK(o.st.st_mode)) {
 		object_close(&o);
@@ -574,7 +600,7 @@ static void open_tmpfile(struct fscall *c, int dfd, const char *path,
 	int rc = resolve_object(c, dfd, path, true, false, &o);
 	if (rc < 0 || !o.has_path || !mediated(c, o.path)) {
 		object_close(&o);
-		return carry_on(c);
+		return not_ours(c, rc);
 	}
 	/* An unnamed file gets a name only through linkat, which is
 	 * decided then: here the directory must take new files. */
@@ -618,7 +644,7 @@ static void read_object(struct fscall *c, int dfd, const char *path,
 	int rc = resolve_object(c, dfd, path, !(flags & O_NOFOLLOW), false, &o);
 	if (rc < 0 || !o.has_path || !mediated(c, o.path)) {
 		object_close(&o);
-		return carry_on(c);
+		return not_ours(c, rc);
 	}
 	c->op = "read";
 	if (S_ISLNK(o.st.st_mode)) {
@@ -662,7 +688,7 @@ static void fs_open(struct fscall *c, int dfd, uint64_t path_addr, int flags,
 	rc = resolve_entry(c, dfd, path, &e);
 	if (rc != 0 || !mediated(c, e.path)) {
 		entry_close(&e);
-		return carry_on(c);
+		return not_ours(c, rc);
 	}
 	struct stat st;
 	if (fstatat(e.dir, e.name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
@@ -718,7 +744,7 @@ static int entry_arg(struct fscall *c, int dfd, uint64_t addr, struct entry *e)
 	rc = resolve_entry(c, dfd, path, e);
 	if (rc != 0 || !mediated(c, e->path)) {
 		entry_close(e);
-		carry_on(c);
+		not_ours(c, rc);
 		return 1;
 	}
 	return 0;
@@ -839,7 +865,7 @@ static void fs_rename(struct fscall *c, int olddfd, uint64_t oldaddr,
 	bool ours = (rc_from == 0 && mediated(c, from.path)) ||
 		    (rc_to == 0 && mediated(c, to.path));
 	if (!ours)
-		carry_on(c);
+		not_ours(c, rc_from < 0 ? rc_from : rc_to);
 	else if (rc_from != 0 || rc_to != 0)
 		answer(c, rc_from < 0 ? rc_from : rc_to < 0 ? rc_to : -EBUSY);
 	else if (!permitted(c, from.path, EACCES) ||
@@ -898,7 +924,9 @@ static void fs_link(struct fscall *c, int olddfd, uint64_t oldaddr,
 		    (rc_to == 0 && mediated(c, to.path));
 	char magic[64];
 	if (!ours)
-		carry_on(c);
+		not_ours(c, rc_from < 0 ? rc_from : rc_to);
+	else if (rc_from == -ELOOP)
+		refuse_unresolved(c, oldpath);
 	else if (rc_from != 0 || rc_to != 0)
 		answer(c, rc_from < 0 ? rc_from : rc_to < 0 ? rc_to : -EEXIST);
 	else if (linkable(c, &from) && permitted(c, to.path, EACCES))
@@ -924,7 +952,7 @@ static void fs_truncate(struct fscall *c, uint64_t addr, off_t length)
 	rc = resolve_object(c, AT_FDCWD, path, true, false, &o);
 	if (rc < 0 || !o.has_path || !mediated(c, o.path)) {
 		object_close(&o);
-		return carry_on(c);
+		return not_ours(c, rc);
 	}
 	if (S_ISDIR(o.st.st_mode))
 		answer(c, -EISDIR);
@@ -965,6 +993,10 @@ static int meta_object(struct fscall *c, int dfd, uint64_t path_addr,
 	int rc = resolve_object(c, dfd, path, follow, empty_ok, o);
 	if (!notify_still_valid(c->sb->listener, c->req->id)) {
 		object_close(o);
+		return 1;
+	}
+	if (rc == -ELOOP) {
+		refuse_unresolved(c, path);
 		return 1;
 	}
 	if (rc < 0) {

@@ -128,7 +128,8 @@ static void mkdir_of_a_denied_directory(void)
 	} rows[] = {
 		{"/p/.git/hooks", true},      /* git init makes it */
 		{"/p/.git/hooks/sub", false}, /* below the deny */
-		{"/p/a/.env", true},          /* the pattern's own match */
+		{"/p/a/.env", false},         /* a pattern on names: no */
+		{"/p/secrets", true},         /* a pattern ending in ** */
 		{"/p/cfg/config.ini", false}, /* mandatory: never */
 		{"/etc/x", false},            /* no grant is not a deny */
 		{"/p/top", false},            /* allowed anyway */
