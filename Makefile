@@ -144,8 +144,8 @@ clean:
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CORPUS := tests/fuzz/corpus/protocol
-FUZZ_SRC := tests/fuzz/fuzz_protocol.c supervisor/protocol.c config/diag.c
-FUZZ_DEPS := $(FUZZ_SRC) tests/fuzz/fuzz.h supervisor/protocol.h config/diag.h
+FUZZ_SRC := tests/fuzz/fuzz_protocol.c supervisor/protocol.c config/diag.c config/glob.c
+FUZZ_DEPS := $(FUZZ_SRC) tests/fuzz/fuzz.h supervisor/protocol.h config/diag.h config/glob.h
 
 .PHONY: fuzz fuzz-replay fuzz-seeds
 $(BUILD)/fuzz-protocol: $(FUZZ_DEPS)
@@ -169,10 +169,10 @@ fuzz-replay: $(BUILD)/fuzz-replay
 	$(BUILD)/fuzz-replay $(FUZZ_CORPUS)
 
 # Valid packets of each kind, from the encoders: the corpus's starting point.
-$(BUILD)/fuzz-seeds: tests/fuzz/seeds.c supervisor/protocol.c supervisor/protocol.h config/diag.c
+$(BUILD)/fuzz-seeds: tests/fuzz/seeds.c supervisor/protocol.c supervisor/protocol.h config/diag.c config/glob.c
 	@mkdir -p $(BUILD)
 	$(CC) $(TEST_CFLAGS) -Isupervisor -o $@ tests/fuzz/seeds.c \
-		supervisor/protocol.c config/diag.c
+		supervisor/protocol.c config/diag.c config/glob.c
 
 fuzz-seeds: $(BUILD)/fuzz-seeds
 	@mkdir -p $(BUILD)/fuzz-seeds.d

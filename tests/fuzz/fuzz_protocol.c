@@ -39,6 +39,22 @@ static bool same_list(char *const *a, size_t na, char *const *b, size_t nb)
 	return true;
 }
 
+static bool same_rules(const struct wire_policy *a,
+		       const struct wire_policy *b)
+{
+	if (a->write_rule_count != b->write_rule_count)
+		return false;
+	for (size_t i = 0; i < a->write_rule_count; i++) {
+		const struct wire_write_rule *x = &a->write_rules[i];
+		const struct wire_write_rule *y = &b->write_rules[i];
+		if (x->kind != y->kind || x->flags != y->flags ||
+		    x->line != y->line || !same_string(x->label, y->label) ||
+		    !same_string(x->path, y->path))
+			return false;
+	}
+	return true;
+}
+
 static bool same_policy(const struct wire_policy *a,
 			const struct wire_policy *b)
 {
@@ -51,7 +67,9 @@ static bool same_policy(const struct wire_policy *a,
 	       same_list(a->write_dirs, a->write_dir_count, b->write_dirs,
 			 b->write_dir_count) &&
 	       same_string(a->config, b->config) &&
-	       same_string(a->report, b->report);
+	       same_string(a->report, b->report) && same_rules(a, b) &&
+	       same_list(a->mediated_roots, a->mediated_root_count,
+			 b->mediated_roots, b->mediated_root_count);
 }
 
 static bool policy_is_zero(const struct wire_policy *p)

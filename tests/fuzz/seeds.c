@@ -110,6 +110,35 @@ int main(int argc, char **argv)
 	write_register(dir, "register-full", &full);
 	write_register(dir, "register-embedded", &embedded);
 	write_register(dir, "register-bounds", bounds_policy());
+	struct wire_write_rule rules[] = {
+		{WIRE_RULE_ALLOW, 0, 2, "allowWrite = .", "/home/u/project"},
+		{WIRE_RULE_DENY, 0, 3, "denyWrite = .git/hooks",
+		 "/home/u/project/.git/hooks"},
+		{WIRE_RULE_DENY, WIRE_RULE_GLOB, 4, "denyWrite = **/.env",
+		 "/home/u/project/**/.env"},
+		{WIRE_RULE_ALLOW, WIRE_RULE_GLOB, 5,
+		 "allowWrite = .git/hooks/*.sample",
+		 "/home/u/project/.git/hooks/[!x]*.sample"},
+		{WIRE_RULE_MANDATORY, 0, 0,
+		 "landstrip's own config file is never writable",
+		 "/home/u/.config/landstrip/config.ini"},
+		{WIRE_RULE_READ_ALLOW, 0, 6, "allowRead = ~/.ssh/known_hosts",
+		 "/home/u/.ssh/known_hosts"},
+		{WIRE_RULE_READ_DENY, WIRE_RULE_GLOB, 7, "denyRead = **/*.pem",
+		 "/home/u/project/**/*.pem"},
+	};
+	char *roots[] = {"/home/u/project"};
+	struct wire_policy mediated = {
+		.tool = "git",
+		.pid = 77,
+		.flags = WIRE_FLAG_MEDIATE_READS,
+		.write_rules = rules,
+		.write_rule_count = sizeof rules / sizeof rules[0],
+		.mediated_roots = roots,
+		.mediated_root_count = 1,
+		.config = "/home/u/.config/landstrip/config.ini",
+	};
+	write_register(dir, "register-mediated", &mediated);
 	write_error(dir, "error", 13, "unix socket /run/docker.sock: not allowed");
 	write_error(dir, "error-empty", 38, NULL);
 	static char max_message[WIRE_MAX_MESSAGE + 1];
