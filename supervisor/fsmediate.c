@@ -291,14 +291,24 @@ static int base_dir(struct fscall *c, int dfd, const char *path)
 		return root_fd < 0 ? -EACCES
 				   : fcntl(root_fd, F_DUPFD_CLOEXEC, 0);
 	}
+	int fd;
 	if (dfd == AT_FDCWD) {
 		char link[64];
 		snprintf(link, sizeof link, "/proc/%d/cwd", (int)c->tid);
-		int fd = sys_openat(AT_FDCWD, link,
-				    O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-		return fd < 0 ? -EACCES : fd;
+		fd = sys_openat(AT_FDCWD, link, O_PATH | O_DIRECTORY | O_CLOEXEC,
+				0);
+		if (fd < 0)
+			return -EACCES;
+	} else if ((fd = take_fd(c, dfd)) < 0) {
+		return fd;
 	}
-	return take_fd(c, dfd);
+	/* Still pending: the directory came from the caller, not from a
+	 * process that took over its tid (THREATS.md #11). */
+	if (!notify_still_valid(c->sb->listener, c->req->id)) {
+		close(fd);
+		return -ESRCH;
+	}
+	return fd;
 }
 
 static int open_beneath(int base, const char *path, int flags)
