@@ -53,6 +53,7 @@ struct fscall {
 	struct narrowing *const *narrowed;
 	size_t narrowed_count;
 	const char *op; /* for reports: "create", "rename"... */
+	uint64_t resolve; /* openat2's RESOLVE_* flags, honoured here too */
 };
 
 /* A directory entry: the pinned directory it is in, and its name. */
@@ -284,7 +285,8 @@ static int take_fd(struct fscall *c, int fd)
  * still checked), the target's cwd, or its DFD.  An fd we own, or -errno. */
 static int base_dir(struct fscall *c, int dfd, const char *path)
 {
-	if (path[0] == '/') {
+	bool scoped = c->resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT);
+	if (path[0] == '/' && !scoped) {
 		if (root_fd < 0)
 			root_fd = sys_openat(AT_FDCWD, "/",
 					     O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
@@ -311,14 +313,17 @@ static int base_dir(struct fscall *c, int dfd, const char *path)
 	return fd;
 }
 
-static int open_beneath(int base, const char *path, int flags)
+static int open_beneath(const struct fscall *c, int base, const char *path,
+			int flags)
 {
 	/* Magic links would resolve in our /proc, not the target's: the
 	 * kernel answers ELOOP and the caller leaves the call to Landlock
-	 * (or refuses it, for metadata). */
+	 * (or refuses it, for metadata).  An openat2 caller's own resolve
+	 * flags narrow our walk the same way they would narrow the kernel's. */
 	struct open_how how = {
 		.flags = (uint64_t)(flags | O_PATH | O_CLOEXEC),
-		.resolve = RESOLVE_NO_MAGICLINKS,
+		.resolve = RESOLVE_NO_MAGICLINKS |
+			   (c->resolve & ~(uint64_t)RESOLVE_CACHED),
 	};
 	int fd = (int)syscall(SYS_openat2, base, path, &how, sizeof how);
 	return fd < 0 ? -errno : fd;
@@ -344,40 +349,48 @@ static bool dot_or_dotdot(const char *name)
 	       (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'));
 }
 
-/* Resolve the directory PATH's entry is in.  0, 1 when PATH names no
- * entry we can make or remove ("/", "." or ".." last: the kernel answers
- * those), or -errno. */
-static int resolve_entry(struct fscall *c, int dfd, const char *path,
-			 struct entry *e)
+/* Split PATH into the directory part and its last name.  0, 1 when PATH
+ * names no entry we can make or remove ("/", "." or ".." last: the kernel
+ * answers those), or -errno.  PARENT is a buffer of PATH_MAX. */
+static int split_entry(const char *path, char *parent, struct entry *e)
 {
-	e->dir = -1;
 	size_t len = strlen(path);
 	if (len == 0)
 		return -ENOENT;
-	char copy[PATH_MAX];
-	memcpy(copy, path, len + 1);
+	if (len >= PATH_MAX)
+		return -ENAMETOOLONG;
+	memcpy(parent, path, len + 1);
 	e->trailing_slash = false;
-	while (len > 1 && copy[len - 1] == '/') {
-		copy[--len] = '\0';
+	while (len > 1 && parent[len - 1] == '/') {
+		parent[--len] = '\0';
 		e->trailing_slash = true;
 	}
-	char *slash = strrchr(copy, '/');
-	const char *name = slash ? slash + 1 : copy;
-	if (!*name || dot_or_dotdot(name) || strlen(name) > NAME_MAX)
-		return strlen(name) > NAME_MAX ? -ENAMETOOLONG : 1;
-	strcpy(e->name, name);
-	const char *parent = ".";
-	if (slash == copy)
-		parent = "/";
-	else if (slash) {
+	char *slash = strrchr(parent, '/');
+	const char *name = slash ? slash + 1 : parent;
+	if (strlen(name) > NAME_MAX)
+		return -ENAMETOOLONG;
+	if (!*name || dot_or_dotdot(name))
+		return 1;
+	memmove(e->name, name, strlen(name) + 1);
+	if (slash == parent)
+		strcpy(parent, "/");
+	else if (slash)
 		*slash = '\0';
-		parent = copy;
-	}
-	int base = base_dir(c, dfd, path);
-	if (base < 0)
-		return base;
-	e->dir = open_beneath(base, parent, O_DIRECTORY);
-	close(base);
+	else
+		strcpy(parent, ".");
+	return 0;
+}
+
+/* The entry PATH names, resolved from BASE (our fd, left open). */
+static int entry_from(const struct fscall *c, int base, const char *path,
+		      struct entry *e)
+{
+	char parent[PATH_MAX];
+	e->dir = -1;
+	int rc = split_entry(path, parent, e);
+	if (rc != 0)
+		return rc;
+	e->dir = open_beneath(c, base, parent, O_DIRECTORY);
 	if (e->dir < 0)
 		return e->dir;
 	char dir[PATH_MAX];
@@ -388,25 +401,53 @@ static int resolve_entry(struct fscall *c, int dfd, const char *path,
 	return n < 0 || (size_t)n >= sizeof e->path ? -ENAMETOOLONG : 0;
 }
 
-/* Resolve an existing object; an empty PATH is DFD itself when EMPTY_OK
- * (AT_EMPTY_PATH).  0 or -errno. */
+/* Resolve the directory PATH's entry is in, from the target's DFD. */
+static int resolve_entry(struct fscall *c, int dfd, const char *path,
+			 struct entry *e)
+{
+	e->dir = -1;
+	if (!*path)
+		return -ENOENT;
+	int base = base_dir(c, dfd, path);
+	if (base < 0)
+		return base;
+	int rc = entry_from(c, base, path, e);
+	close(base);
+	return rc;
+}
+
+/* An existing object PATH names, from BASE (our fd, left open). */
+static int object_from(const struct fscall *c, int base, const char *path,
+		       bool follow, struct object *o)
+{
+	o->has_path = false;
+	o->fd = open_beneath(c, base, path, follow ? 0 : O_NOFOLLOW);
+	if (o->fd < 0)
+		return o->fd;
+	if (fstat(o->fd, &o->st) < 0)
+		return -errno;
+	o->has_path = path_of_fd(o->fd, o->path, sizeof o->path) == 0;
+	return 0;
+}
+
+/* Resolve an existing object from the target's DFD; an empty PATH is DFD
+ * itself when EMPTY_OK (AT_EMPTY_PATH).  0 or -errno. */
 static int resolve_object(struct fscall *c, int dfd, const char *path,
 			  bool follow, bool empty_ok, struct object *o)
 {
 	o->fd = -1;
 	o->has_path = false;
-	if (!*path) {
-		if (!empty_ok)
-			return -ENOENT;
-		o->fd = dfd == AT_FDCWD ? base_dir(c, dfd, ".")
-					: take_fd(c, dfd);
-	} else {
+	if (*path) {
 		int base = base_dir(c, dfd, path);
 		if (base < 0)
 			return base;
-		o->fd = open_beneath(base, path, follow ? 0 : O_NOFOLLOW);
+		int rc = object_from(c, base, path, follow, o);
 		close(base);
+		return rc;
 	}
+	if (!empty_ok)
+		return -ENOENT;
+	o->fd = dfd == AT_FDCWD ? base_dir(c, dfd, ".") : take_fd(c, dfd);
 	if (o->fd < 0)
 		return o->fd;
 	if (fstat(o->fd, &o->st) < 0)
@@ -572,35 +613,77 @@ static void create_file(struct fscall *c, const struct entry *e, int flags,
 
 /* ---- open, openat, openat2, creat ------------------------------------- */
 
+/* Open the existing object O for the target: reopened through our pinned
+ * descriptor, never through the name again, so it cannot have moved. */
+static void open_checked(struct fscall *c, struct object *o, int flags)
+{
+	if (!o->has_path || !mediated(c, o->path))
+		return carry_on(c);
+	if (S_ISLNK(o->st.st_mode))
+		return answer(c, -ELOOP);
+	if (!permitted(c, o->path, EACCES))
+		return;
+	char magic[64];
+	int ours = (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW)) | O_CLOEXEC;
+	/* A FIFO without a reader would stall us: it answers ENXIO
+	 * instead, as it would with O_NONBLOCK. */
+	bool fifo = S_ISFIFO(o->st.st_mode);
+	int fd = sys_openat(AT_FDCWD, magic_path(o->fd, magic, sizeof magic),
+			    ours | (fifo ? O_NONBLOCK : 0), 0);
+	if (fd >= 0 && fifo && !(flags & O_NONBLOCK))
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	send_fd(c, fd, flags);
+}
+
 static void open_object(struct fscall *c, int dfd, const char *path,
 			int flags)
 {
 	struct object o;
 	int rc = resolve_object(c, dfd, path, !(flags & O_NOFOLLOW), false, &o);
-	if (rc < 0 || !o.has_path || !mediated(c, o.path)) {
-		object_close(&o);
-		return not_ours(c, rc);
-	}
-	if (S_ISLNK(o.st.st_mode)) {
-		object_close(&o);
-		return answer(c, -ELOOP);
-	}
-	if (permitted(c, o.path, EACCES)) {
-		/* Reopen what we checked, not the name: it cannot move. */
-		char magic[64];
-		int ours = (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW)) |
-			   O_CLOEXEC;
-		/* A FIFO without a reader would stall us: it answers ENXIO
-		 * instead, as it would with O_NONBLOCK. */
-		bool fifo = S_ISFIFO(o.st.st_mode);
-		int fd = sys_openat(AT_FDCWD,
-				    magic_path(o.fd, magic, sizeof magic),
-				    ours | (fifo ? O_NONBLOCK : 0), 0);
-		if (fd >= 0 && fifo && !(flags & O_NONBLOCK))
-			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-		send_fd(c, fd, flags);
-	}
+	if (rc < 0)
+		not_ours(c, rc);
+	else
+		open_checked(c, &o, flags);
 	object_close(&o);
+}
+
+/* O_CREAT on a name that is a symbolic link: the kernel follows it, and
+ * creates the target of a dangling one.  Followed one link deep here
+ * (a dangling link to another link is ELOOP). */
+static void open_through_link(struct fscall *c, const struct entry *e,
+			      int flags, mode_t mode)
+{
+	if (c->resolve & RESOLVE_NO_SYMLINKS)
+		return answer(c, -ELOOP);
+	struct object o;
+	int rc = object_from(c, e->dir, e->name, true, &o);
+	if (rc == 0)
+		open_checked(c, &o, flags & ~O_CREAT);
+	object_close(&o);
+	if (rc != -ENOENT)
+		return rc < 0 ? not_ours(c, rc) : (void)0;
+	char target[PATH_MAX];
+	ssize_t n = readlinkat(e->dir, e->name, target, sizeof target - 1);
+	if (n <= 0)
+		return answer(c, -ENOENT);
+	target[n] = '\0';
+	bool scoped = c->resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT);
+	if (target[0] == '/' && scoped)
+		return answer(c, -EXDEV);
+	if (target[0] == '/' && root_fd < 0)
+		root_fd = sys_openat(AT_FDCWD, "/",
+				     O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+	struct entry t;
+	rc = entry_from(c, target[0] == '/' ? root_fd : e->dir, target, &t);
+	struct stat st;
+	if (rc != 0 || !mediated(c, t.path))
+		not_ours(c, rc);
+	else if (fstatat(t.dir, t.name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		 S_ISLNK(st.st_mode))
+		answer(c, -ELOOP);
+	else if (permitted(c, t.path, EACCES))
+		create_file(c, &t, flags, mode);
+	entry_close(&t);
 }
 
 static void open_tmpfile(struct fscall *c, int dfd, const char *path,
@@ -705,7 +788,7 @@ static void fs_open(struct fscall *c, int dfd, uint64_t path_addr, int flags,
 		if (flags & O_EXCL)
 			answer(c, -EEXIST);
 		else if (S_ISLNK(st.st_mode) && !(flags & O_NOFOLLOW))
-			open_object(c, e.dir, e.name, flags & ~O_CREAT);
+			open_through_link(c, &e, flags, mode);
 		else if (S_ISLNK(st.st_mode))
 			answer(c, -ELOOP);
 		else if (permitted(c, e.path, EACCES))
@@ -728,10 +811,14 @@ static void fs_openat2(struct fscall *c)
 		return carry_on(c); /* the kernel answers EINVAL or E2BIG */
 	if (target_read(c->tid, arg(c, 2), &how, sizeof how) < 0)
 		return answer(c, -EFAULT);
-	/* Resolve flags we would have to honour ourselves: leave the call
-	 * to Landlock, which refuses writes inside mediated roots. */
-	if (how.resolve)
-		return carry_on(c);
+	/* Resolve flags are honoured in our own walk (RESOLVE_CACHED only
+	 * asks the kernel not to block, which ours may). */
+	const uint64_t known = RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS |
+			       RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH |
+			       RESOLVE_IN_ROOT | RESOLVE_CACHED;
+	if (how.resolve & ~known)
+		return carry_on(c); /* the kernel answers EINVAL */
+	c->resolve = how.resolve;
 	fs_open(c, arg_int(c, 0), arg(c, 1), (int)how.flags,
 		(mode_t)how.mode);
 }
@@ -1144,7 +1231,7 @@ void mediate_fs(struct sandbox *sb, const struct seccomp_notif *req,
 		struct narrowing *const *narrowed, size_t narrowed_count)
 {
 	struct fscall c = {sb, req, (pid_t)req->pid, narrowed, narrowed_count,
-			   "write"};
+			   "write", 0};
 	switch (req->data.nr) {
 	case __NR_umask:
 		/* Only noted: the call itself is the kernel's to make. */
