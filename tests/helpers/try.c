@@ -24,7 +24,22 @@
  * `unix-bind-len` sends a sun_path with no NUL within the length and junk
  * after it; `bind-family` binds a socket of one family to an address of
  * another, or with an odd length; `session-junk` writes hostile messages
- * to $LANDSTRIP_SUPERVISOR_FD. */
+ * to $LANDSTRIP_SUPERVISOR_FD.
+ *
+ * For write mediation: one subcommand per write-class syscall, issued by
+ * number (`mkdir-sys`, `mkdirat`, `fchmodat2`, `setxattrat`, `utime`...);
+ * the *at ones resolve from the directory fd that `at DIR ...` (O_RDONLY)
+ * or `at-path DIR ...` (O_PATH) opens, and there an argument "@NAME"
+ * becomes /proc/self/fd/N/NAME; `in DIR ...` chdirs first and `after MS
+ * ...` waits.  Open flags are comma lists (wronly,creat,trunc; openat2
+ * adds beneath, in-root, no-magiclinks...).  `fdop PATH FLAGS OP` opens
+ * PATH and works through the fd only (fchmod, fsetxattr, reopen via
+ * /proc/self/fd, linkat AT_EMPTY_PATH...); `open-info` describes the fd
+ * it got, to compare a brokered open with the kernel's.  The races print
+ * "ok ..." counts, or "ESCAPED: ..." and exit 3: `race-path-memory` (a
+ * thread rewrites the path buffer between an allowed and a denied name),
+ * `race-symlink` (a directory swapped for a symlink to a denied one) and
+ * `race-rename` (a directory renamed into a denied place and back). */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -37,6 +52,7 @@
 #include <linux/filter.h>
 #include <linux/io_uring.h>
 #include <linux/netlink.h>
+#include <linux/openat2.h>
 #include <linux/rtnetlink.h>
 #include <linux/seccomp.h>
 #include <netinet/in.h>
@@ -55,6 +71,9 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#include <sys/sysmacros.h>
+#include <sys/time.h>
+#include <sys/xattr.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -1131,7 +1150,7 @@ static struct junk_header junk_header(unsigned type, uint32_t length)
 {
 	/* "LSTR", version 1 in the low half, the type in the high half (in
 	 * memory order on this little-endian machine). */
-	return (struct junk_header){0x5254534cu, 1u | type << 16, length, 0};
+	return (struct junk_header){0x5254534cu, 2u | type << 16, length, 0};
 }
 
 /* Write junk MODE to the session supervisor's socket
@@ -1238,6 +1257,1196 @@ static int cmd_session_junk(int argc, char **argv)
 	if (!v || !parse_long(v, 10, &fd) || fd < 0 || fd > INT_MAX)
 		return usage_error("no usable LANDSTRIP_SUPERVISOR_FD%s", "");
 	return session_junk(argv[0], (int)fd, seconds, count);
+}
+
+/* ---- write mediation (landstrip-supervisor's file broker) ------------- */
+
+/* Each subcommand below issues exactly one raw syscall under test, by
+ * number, so that every entry of the trapped set is exercised on its own
+ * (glibc may route mkdir() through mkdirat() and the like).  The *at ones
+ * use the directory fd set by `at DIR ...` (AT_FDCWD otherwise). */
+
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+#ifndef SYS_setxattrat
+#define SYS_setxattrat 463
+#endif
+#ifndef SYS_removexattrat
+#define SYS_removexattrat 466
+#endif
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
+
+/* struct xattr_args of linux/xattr.h (6.13), absent from older headers. */
+struct try_xattr_args {
+	uint64_t value;
+	uint32_t size;
+	uint32_t flags;
+};
+
+/* The times the utime family sets: far from "now", so a test comparing
+ * mtimes sees any change. */
+#define TRY_TIME 1000000000
+
+static int g_dirfd = AT_FDCWD;
+
+static const struct keyword open_flag_names[] = {
+	{"rdonly", O_RDONLY},	{"wronly", O_WRONLY},	  {"rdwr", O_RDWR},
+	{"creat", O_CREAT},	{"excl", O_EXCL},	  {"trunc", O_TRUNC},
+	{"append", O_APPEND},	{"tmpfile", O_TMPFILE},	  {"path", O_PATH},
+	{"nofollow", O_NOFOLLOW}, {"directory", O_DIRECTORY},
+	{"cloexec", O_CLOEXEC}, {"nonblock", O_NONBLOCK}, {"noctty", O_NOCTTY},
+	{"sync", O_SYNC},	{"dsync", O_DSYNC},	  {"noatime", O_NOATIME},
+	{NULL, 0},
+};
+
+static const struct keyword resolve_flag_names[] = {
+	{"beneath", RESOLVE_BENEATH},
+	{"in-root", RESOLVE_IN_ROOT},
+	{"no-magiclinks", RESOLVE_NO_MAGICLINKS},
+	{"no-symlinks", RESOLVE_NO_SYMLINKS},
+	{"no-xdev", RESOLVE_NO_XDEV},
+	{"cached", RESOLVE_CACHED},
+	{NULL, 0},
+};
+
+/* FLAGS is a comma list of open_flag_names (and, when RESOLVE is not
+ * NULL, resolve_flag_names) or numbers. */
+static bool parse_open_flags(const char *s, long *flags, long *resolve)
+{
+	char buf[512];
+	if (strlen(s) >= sizeof buf)
+		return false;
+	strcpy(buf, s);
+	*flags = 0;
+	if (resolve)
+		*resolve = 0;
+	for (char *save = NULL, *w = strtok_r(buf, ",", &save); w;
+	     w = strtok_r(NULL, ",", &save)) {
+		long v;
+		if (resolve && parse_keyword(resolve_flag_names, w, &v) &&
+		    !parse_long(w, 0, &v))
+			*resolve |= v;
+		else if (parse_keyword(open_flag_names, w, &v))
+			*flags |= v;
+		else
+			return false;
+	}
+	return true;
+}
+
+static bool parse_mode(const char *s, long *mode)
+{
+	return parse_long(s, 8, mode) && *mode >= 0 && *mode <= 07777;
+}
+
+/* Write TEXT (may be NULL) to a fd just opened by OPENER, then close. */
+static int finish_open(long fd, const char *opener, const char *text)
+{
+	if (fd < 0)
+		return fail(opener);
+	if (text && write_all((int)fd, text) < 0)
+		return fail("write");
+	close((int)fd);
+	return ok();
+}
+
+static int cmd_open(int argc, char **argv)
+{
+	long flags;
+	if (!parse_open_flags(argv[1], &flags, NULL))
+		return usage_error("bad open flags '%s'", argv[1]);
+	return finish_open(syscall(SYS_open, argv[0], flags, 0666), "open",
+			   argc > 2 ? argv[2] : NULL);
+}
+
+static int cmd_openat(int argc, char **argv)
+{
+	long flags;
+	if (!parse_open_flags(argv[1], &flags, NULL))
+		return usage_error("bad open flags '%s'", argv[1]);
+	return finish_open(syscall(SYS_openat, g_dirfd, argv[0], flags, 0666),
+			   "openat", argc > 2 ? argv[2] : NULL);
+}
+
+static int cmd_openat2(int argc, char **argv)
+{
+	long flags, resolve;
+	if (!parse_open_flags(argv[1], &flags, &resolve))
+		return usage_error("bad openat2 flags '%s'", argv[1]);
+	struct open_how how = {
+		.flags = (uint64_t)flags,
+		.mode = (flags & (O_CREAT | O_TMPFILE)) ? 0666 : 0,
+		.resolve = (uint64_t)resolve,
+	};
+	return finish_open(syscall(SYS_openat2, g_dirfd, argv[0], &how,
+				   sizeof how),
+			   "openat2", argc > 2 ? argv[2] : NULL);
+}
+
+static int cmd_creat(int argc, char **argv)
+{
+	return finish_open(syscall(SYS_creat, argv[0], 0666), "creat",
+			   argc > 1 ? argv[1] : NULL);
+}
+
+/* openat(FLAGS) and describe the fd the caller got, one line, so that a
+ * test can compare the brokered answer with the kernel's own:
+ *   fd=lowest cloexec=1 acc=wronly append=0 same=1 size=0 */
+static int cmd_open_info(int argc, char **argv)
+{
+	(void)argc;
+	long flags;
+	if (!parse_open_flags(argv[1], &flags, NULL))
+		return usage_error("bad open flags '%s'", argv[1]);
+	int lowest = fcntl(0, F_DUPFD, 0);
+	if (lowest >= 0)
+		close(lowest);
+	int fd = (int)syscall(SYS_openat, g_dirfd, argv[0], flags, 0666);
+	if (fd < 0)
+		return fail("openat");
+	int fdflags = fcntl(fd, F_GETFD), fl = fcntl(fd, F_GETFL);
+	struct stat a, b;
+	bool same = fstat(fd, &a) == 0 &&
+		    fstatat(g_dirfd, argv[0], &b, 0) == 0 &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	int acc = fl & O_ACCMODE;
+	char fdname[32];
+	if (fd == lowest)
+		snprintf(fdname, sizeof fdname, "lowest");
+	else
+		snprintf(fdname, sizeof fdname, "other(%d, lowest %d)", fd,
+			 lowest);
+	printf("fd=%s cloexec=%d acc=%s append=%d nonblock=%d same=%d size=%lld\n",
+	       fdname, (fdflags & FD_CLOEXEC) != 0,
+	       acc == O_RDONLY ? "rdonly" : acc == O_WRONLY ? "wronly" : "rdwr",
+	       (fl & O_APPEND) != 0, (fl & O_NONBLOCK) != 0, same,
+	       (long long)a.st_size);
+	return 0;
+}
+
+static int cmd_mkdir_sys(int argc, char **argv)
+{
+	(void)argc;
+	return syscall(SYS_mkdir, argv[0], 0777) < 0 ? fail("mkdir") : ok();
+}
+
+static int cmd_mkdirat(int argc, char **argv)
+{
+	(void)argc;
+	return syscall(SYS_mkdirat, g_dirfd, argv[0], 0777) < 0
+		       ? fail("mkdirat") : ok();
+}
+
+static bool parse_node_type(const char *s, long *mode, long *dev)
+{
+	*dev = 0;
+	if (strcmp(s, "fifo") == 0)
+		*mode = S_IFIFO | 0666;
+	else if (strcmp(s, "reg") == 0)
+		*mode = S_IFREG | 0666;
+	else if (strcmp(s, "sock") == 0)
+		*mode = S_IFSOCK | 0666;
+	else if (strcmp(s, "char") == 0) /* 1:3 is /dev/null */
+		*mode = S_IFCHR | 0666, *dev = (long)makedev(1, 3);
+	else if (strcmp(s, "block") == 0) /* 7:0 is loop0 */
+		*mode = S_IFBLK | 0666, *dev = (long)makedev(7, 0);
+	else
+		return false;
+	return true;
+}
+
+static int cmd_mknod(int argc, char **argv)
+{
+	long mode, dev;
+	if (!parse_node_type(argc > 1 ? argv[1] : "fifo", &mode, &dev))
+		return usage_error("bad node type '%s'", argv[1]);
+	return syscall(SYS_mknod, argv[0], mode, dev) < 0 ? fail("mknod") : ok();
+}
+
+static int cmd_mknodat(int argc, char **argv)
+{
+	long mode, dev;
+	if (!parse_node_type(argc > 1 ? argv[1] : "fifo", &mode, &dev))
+		return usage_error("bad node type '%s'", argv[1]);
+	return syscall(SYS_mknodat, g_dirfd, argv[0], mode, dev) < 0
+		       ? fail("mknodat") : ok();
+}
+
+static int cmd_mknod_char(int argc, char **argv)
+{
+	(void)argc;
+	return syscall(SYS_mknod, argv[0], S_IFCHR | 0666, makedev(1, 3)) < 0
+		       ? fail("mknod") : ok();
+}
+
+static int cmd_symlink_sys(int argc, char **argv)
+{
+	(void)argc;
+	return syscall(SYS_symlink, argv[0], argv[1]) < 0 ? fail("symlink")
+							   : ok();
+}
+
+static int cmd_symlinkat(int argc, char **argv)
+{
+	(void)argc;
+	return syscall(SYS_symlinkat, argv[0], g_dirfd, argv[1]) < 0
+		       ? fail("symlinkat") : ok();
+}
+
+static int cmd_link_sys(int argc, char **argv)
+{
+	(void)argc;
+	return syscall(SYS_link, argv[0], argv[1]) < 0 ? fail("link") : ok();
+}
+
+/* linkat OLD NEW [follow|empty]: "empty" links the file an O_PATH fd of
+ * OLD names (AT_EMPTY_PATH, which needs CAP_DAC_READ_SEARCH). */
+static int cmd_linkat(int argc, char **argv)
+{
+	const char *how = argc > 2 ? argv[2] : "";
+	if (strcmp(how, "empty") == 0) {
+		int fd = open(argv[0], O_PATH | O_CLOEXEC);
+		if (fd < 0)
+			return fail("open(O_PATH)");
+		return syscall(SYS_linkat, fd, "", g_dirfd, argv[1],
+			       AT_EMPTY_PATH) < 0
+			       ? fail("linkat") : ok();
+	}
+	long flags = 0;
+	if (strcmp(how, "follow") == 0)
+		flags = AT_SYMLINK_FOLLOW;
+	else if (*how)
+		return usage_error("bad linkat mode '%s'", how);
+	return syscall(SYS_linkat, g_dirfd, argv[0], g_dirfd, argv[1], flags) < 0
+		       ? fail("linkat") : ok();
+}
+
+static int cmd_link_follow(int argc, char **argv)
+{
+	(void)argc;
+	char *args[] = {argv[0], argv[1], "follow"};
+	return cmd_linkat(3, args);
+}
+
+static int cmd_rename_sys(int argc, char **argv)
+{
+	(void)argc;
+	return syscall(SYS_rename, argv[0], argv[1]) < 0 ? fail("rename") : ok();
+}
+
+static int cmd_renameat(int argc, char **argv)
+{
+	(void)argc;
+	return syscall(SYS_renameat, g_dirfd, argv[0], g_dirfd, argv[1]) < 0
+		       ? fail("renameat") : ok();
+}
+
+static int renameat2_with(const char *old, const char *new, unsigned flags)
+{
+	return syscall(SYS_renameat2, g_dirfd, old, g_dirfd, new, flags) < 0
+		       ? fail("renameat2") : ok();
+}
+
+static int cmd_renameat2(int argc, char **argv)
+{
+	static const struct keyword modes[] = {
+		{"exchange", RENAME_EXCHANGE}, {"noreplace", RENAME_NOREPLACE},
+		{"whiteout", RENAME_WHITEOUT}, {NULL, 0},
+	};
+	long flags = 0;
+	if (argc > 2 && !parse_keyword(modes, argv[2], &flags))
+		return usage_error("bad renameat2 mode '%s'", argv[2]);
+	return renameat2_with(argv[0], argv[1], (unsigned)flags);
+}
+
+static int cmd_rename_exchange(int argc, char **argv)
+{
+	(void)argc;
+	return renameat2_with(argv[0], argv[1], RENAME_EXCHANGE);
+}
+
+static int cmd_rename_noreplace(int argc, char **argv)
+{
+	(void)argc;
+	return renameat2_with(argv[0], argv[1], RENAME_NOREPLACE);
+}
+
+static int cmd_unlink_sys(int argc, char **argv)
+{
+	(void)argc;
+	return syscall(SYS_unlink, argv[0]) < 0 ? fail("unlink") : ok();
+}
+
+static int cmd_unlinkat(int argc, char **argv)
+{
+	long flags = 0;
+	if (argc > 1 && strcmp(argv[1], "removedir") == 0)
+		flags = AT_REMOVEDIR;
+	else if (argc > 1)
+		return usage_error("bad unlinkat mode '%s'", argv[1]);
+	return syscall(SYS_unlinkat, g_dirfd, argv[0], flags) < 0
+		       ? fail("unlinkat") : ok();
+}
+
+static int cmd_rmdir_sys(int argc, char **argv)
+{
+	(void)argc;
+	return syscall(SYS_rmdir, argv[0]) < 0 ? fail("rmdir") : ok();
+}
+
+static int cmd_truncate_sys(int argc, char **argv)
+{
+	long len = 0;
+	if (argc > 1 && (!parse_long(argv[1], 10, &len) || len < 0))
+		return usage_error("bad length '%s'", argv[1]);
+	return syscall(SYS_truncate, argv[0], len) < 0 ? fail("truncate") : ok();
+}
+
+/* [nofollow|empty] for the *at calls that take AT_ flags. */
+static bool parse_at_flag(int argc, char **argv, int at, long *flags)
+{
+	*flags = 0;
+	if (argc <= at)
+		return true;
+	if (strcmp(argv[at], "nofollow") == 0)
+		*flags = AT_SYMLINK_NOFOLLOW;
+	else if (strcmp(argv[at], "empty") == 0)
+		*flags = AT_EMPTY_PATH;
+	else
+		return false;
+	return true;
+}
+
+static int cmd_chmod_sys(int argc, char **argv)
+{
+	(void)argc;
+	long mode;
+	if (!parse_mode(argv[1], &mode))
+		return usage_error("bad mode '%s'", argv[1]);
+	return syscall(SYS_chmod, argv[0], mode) < 0 ? fail("chmod") : ok();
+}
+
+static int cmd_fchmodat(int argc, char **argv)
+{
+	long mode, flags;
+	if (!parse_mode(argv[1], &mode))
+		return usage_error("bad mode '%s'", argv[1]);
+	if (!parse_at_flag(argc, argv, 2, &flags))
+		return usage_error("bad flag '%s'", argv[2]);
+	/* The fchmodat syscall has no flags argument (glibc emulates
+	 * AT_SYMLINK_NOFOLLOW); fchmodat2 has one. */
+	if (flags)
+		return usage_error("fchmodat takes no flag, use fchmodat2%s", "");
+	return syscall(SYS_fchmodat, g_dirfd, argv[0], mode) < 0
+		       ? fail("fchmodat") : ok();
+}
+
+static int cmd_fchmodat2(int argc, char **argv)
+{
+	long mode, flags;
+	if (!parse_mode(argv[1], &mode))
+		return usage_error("bad mode '%s'", argv[1]);
+	if (!parse_at_flag(argc, argv, 2, &flags))
+		return usage_error("bad flag '%s'", argv[2]);
+	return syscall(SYS_fchmodat2, g_dirfd, argv[0], mode, flags) < 0
+		       ? fail("fchmodat2") : ok();
+}
+
+/* The chown family sets the caller's own uid and gid: allowed to anyone,
+ * a no-op for the kernel except that it changes the ctime (and may clear
+ * set-id bits), which the tests watch. */
+static int cmd_chown(int argc, char **argv)
+{
+	(void)argc;
+	return syscall(SYS_chown, argv[0], getuid(), getgid()) < 0
+		       ? fail("chown") : ok();
+}
+
+static int cmd_lchown(int argc, char **argv)
+{
+	(void)argc;
+	return syscall(SYS_lchown, argv[0], getuid(), getgid()) < 0
+		       ? fail("lchown") : ok();
+}
+
+static int cmd_fchownat(int argc, char **argv)
+{
+	long flags;
+	if (!parse_at_flag(argc, argv, 1, &flags))
+		return usage_error("bad flag '%s'", argv[1]);
+	return syscall(SYS_fchownat, g_dirfd, argv[0], getuid(), getgid(),
+		       flags) < 0
+		       ? fail("fchownat") : ok();
+}
+
+static const char *xattr_value(int argc, char **argv, int at)
+{
+	return argc > at ? argv[at] : "1";
+}
+
+static int cmd_setxattr(int argc, char **argv)
+{
+	const char *v = xattr_value(argc, argv, 2);
+	return syscall(SYS_setxattr, argv[0], argv[1], v, strlen(v), 0) < 0
+		       ? fail("setxattr") : ok();
+}
+
+static int cmd_lsetxattr(int argc, char **argv)
+{
+	const char *v = xattr_value(argc, argv, 2);
+	return syscall(SYS_lsetxattr, argv[0], argv[1], v, strlen(v), 0) < 0
+		       ? fail("lsetxattr") : ok();
+}
+
+static int cmd_setxattrat(int argc, char **argv)
+{
+	long flags;
+	if (!parse_at_flag(argc, argv, 2, &flags))
+		return usage_error("bad flag '%s'", argv[2]);
+	static const char v[] = "1";
+	struct try_xattr_args args = {.value = (uintptr_t)v, .size = 1};
+	return syscall(SYS_setxattrat, g_dirfd, argv[0], flags, argv[1], &args,
+		       sizeof args) < 0
+		       ? fail("setxattrat") : ok();
+}
+
+static int cmd_removexattr(int argc, char **argv)
+{
+	(void)argc;
+	return syscall(SYS_removexattr, argv[0], argv[1]) < 0
+		       ? fail("removexattr") : ok();
+}
+
+static int cmd_lremovexattr(int argc, char **argv)
+{
+	(void)argc;
+	return syscall(SYS_lremovexattr, argv[0], argv[1]) < 0
+		       ? fail("lremovexattr") : ok();
+}
+
+static int cmd_removexattrat(int argc, char **argv)
+{
+	long flags;
+	if (!parse_at_flag(argc, argv, 2, &flags))
+		return usage_error("bad flag '%s'", argv[2]);
+	return syscall(SYS_removexattrat, g_dirfd, argv[0], flags, argv[1]) < 0
+		       ? fail("removexattrat") : ok();
+}
+
+/* Prints the value, or the errno (ENODATA when unset). */
+static int cmd_getxattr(int argc, char **argv)
+{
+	(void)argc;
+	char buf[256];
+	ssize_t n = getxattr(argv[0], argv[1], buf, sizeof buf - 1);
+	if (n < 0)
+		return fail("getxattr");
+	buf[n] = 0;
+	puts(buf);
+	return 0;
+}
+
+static int cmd_utime(int argc, char **argv)
+{
+	(void)argc;
+	struct {
+		long actime, modtime;
+	} t = {TRY_TIME, TRY_TIME};
+	return syscall(SYS_utime, argv[0], &t) < 0 ? fail("utime") : ok();
+}
+
+static int cmd_utimes(int argc, char **argv)
+{
+	(void)argc;
+	struct timeval tv[2] = {{TRY_TIME, 0}, {TRY_TIME, 0}};
+	return syscall(SYS_utimes, argv[0], tv) < 0 ? fail("utimes") : ok();
+}
+
+static int cmd_futimesat(int argc, char **argv)
+{
+	(void)argc;
+	struct timeval tv[2] = {{TRY_TIME, 0}, {TRY_TIME, 0}};
+	return syscall(SYS_futimesat, g_dirfd, argv[0], tv) < 0
+		       ? fail("futimesat") : ok();
+}
+
+static int cmd_utimensat(int argc, char **argv)
+{
+	long flags;
+	if (!parse_at_flag(argc, argv, 1, &flags))
+		return usage_error("bad flag '%s'", argv[1]);
+	struct timespec ts[2] = {{TRY_TIME, 0}, {TRY_TIME, 0}};
+	return syscall(SYS_utimensat, g_dirfd, argv[0], ts, flags) < 0
+		       ? fail("utimensat") : ok();
+}
+
+/* fdop PATH OPENFLAGS OP [ARG]: open PATH (rdonly, path, directory...)
+ * and do OP through the fd, never through PATH again:
+ *   fchmod MODE | fchown | fsetxattr NAME | fremovexattr NAME | futimens |
+ *   ftruncate | write TEXT | fchmodat2-empty MODE | fchownat-empty |
+ *   setxattrat-empty NAME | utimensat-empty |
+ *   reopen FLAGS   (open /proc/self/fd/N with FLAGS, write "x")
+ *   chmod-proc MODE | chown-proc | setxattr-proc NAME | utimes-proc
+ *                  (the path call on /proc/self/fd/N)
+ *   link-proc NEW  (linkat /proc/self/fd/N, AT_SYMLINK_FOLLOW)
+ *   link-empty NEW (linkat fd "" AT_EMPTY_PATH) */
+static int cmd_fdop(int argc, char **argv)
+{
+	long oflags;
+	if (!parse_open_flags(argv[1], &oflags, NULL))
+		return usage_error("bad open flags '%s'", argv[1]);
+	const char *op = argv[2], *arg = argc > 3 ? argv[3] : NULL;
+	int fd = (int)syscall(SYS_openat, g_dirfd, argv[0], oflags, 0666);
+	if (fd < 0)
+		return fail("open");
+	char proc[64];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	long mode = 0, rc;
+	struct timespec ts[2] = {{TRY_TIME, 0}, {TRY_TIME, 0}};
+	if ((strcmp(op, "fchmod") == 0 || strcmp(op, "fchmodat2-empty") == 0) &&
+	    (!arg || !parse_mode(arg, &mode)))
+		return usage_error("%s needs an octal mode", op);
+	bool needs_arg = strcmp(op, "fsetxattr") == 0 ||
+			 strcmp(op, "fremovexattr") == 0 ||
+			 strcmp(op, "setxattrat-empty") == 0 ||
+			 strcmp(op, "setxattr-proc") == 0 ||
+			 strcmp(op, "write") == 0 || strcmp(op, "reopen") == 0 ||
+			 strncmp(op, "link-", 5) == 0;
+	if (needs_arg && !arg)
+		return usage_error("%s needs an argument", op);
+	if (strcmp(op, "fchmod") == 0)
+		rc = syscall(SYS_fchmod, fd, mode);
+	else if (strcmp(op, "fchown") == 0)
+		rc = syscall(SYS_fchown, fd, getuid(), getgid());
+	else if (strcmp(op, "fsetxattr") == 0)
+		rc = syscall(SYS_fsetxattr, fd, arg, "1", 1, 0);
+	else if (strcmp(op, "fremovexattr") == 0)
+		rc = syscall(SYS_fremovexattr, fd, arg);
+	else if (strcmp(op, "futimens") == 0)
+		rc = syscall(SYS_utimensat, fd, NULL, ts, 0);
+	else if (strcmp(op, "ftruncate") == 0)
+		rc = syscall(SYS_ftruncate, fd, 0);
+	else if (strcmp(op, "write") == 0)
+		rc = write_all(fd, arg);
+	else if (strcmp(op, "fchmodat2-empty") == 0)
+		rc = syscall(SYS_fchmodat2, fd, "", mode, AT_EMPTY_PATH);
+	else if (strcmp(op, "fchownat-empty") == 0)
+		rc = syscall(SYS_fchownat, fd, "", getuid(), getgid(),
+			     AT_EMPTY_PATH);
+	else if (strcmp(op, "setxattrat-empty") == 0) {
+		struct try_xattr_args args = {.value = (uintptr_t) "1", .size = 1};
+		rc = syscall(SYS_setxattrat, fd, "", AT_EMPTY_PATH, arg, &args,
+			     sizeof args);
+	} else if (strcmp(op, "utimensat-empty") == 0)
+		rc = syscall(SYS_utimensat, fd, "", ts, AT_EMPTY_PATH);
+	else if (strcmp(op, "reopen") == 0) {
+		long rflags;
+		if (!parse_open_flags(arg, &rflags, NULL))
+			return usage_error("bad open flags '%s'", arg);
+		rc = syscall(SYS_open, proc, rflags, 0666);
+		if (rc >= 0 && (rflags & O_ACCMODE) != O_RDONLY)
+			rc = write_all((int)rc, "x");
+	} else if (strcmp(op, "chmod-proc") == 0) {
+		/* The calls Landlock has no right for, through the fd's magic
+		 * link: chmod, chown, setxattr, utimes of /proc/self/fd/N. */
+		if (!arg || !parse_mode(arg, &mode))
+			return usage_error("%s needs an octal mode", op);
+		rc = syscall(SYS_chmod, proc, mode);
+	} else if (strcmp(op, "chown-proc") == 0)
+		rc = syscall(SYS_chown, proc, getuid(), getgid());
+	else if (strcmp(op, "setxattr-proc") == 0)
+		rc = syscall(SYS_setxattr, proc, arg, "1", 1, 0);
+	else if (strcmp(op, "utimes-proc") == 0)
+		rc = syscall(SYS_utimensat, AT_FDCWD, proc, ts, 0);
+	else if (strcmp(op, "link-proc") == 0)
+		rc = syscall(SYS_linkat, AT_FDCWD, proc, AT_FDCWD, arg,
+			     AT_SYMLINK_FOLLOW);
+	else if (strcmp(op, "link-empty") == 0)
+		rc = syscall(SYS_linkat, fd, "", AT_FDCWD, arg, AT_EMPTY_PATH);
+	else
+		return usage_error("unknown fd operation '%s'", op);
+	return rc < 0 ? fail(op) : ok();
+}
+
+/* The shortcuts the tests name most. */
+static int fdop_with(const char *path, const char *oflags, const char *op,
+		     const char *arg)
+{
+	char *args[] = {(char *)path, (char *)oflags, (char *)op, (char *)arg};
+	return cmd_fdop(arg ? 4 : 3, args);
+}
+
+static int cmd_fchmod_ro(int argc, char **argv)
+{
+	(void)argc;
+	return fdop_with(argv[0], "rdonly", "fchmod", argv[1]);
+}
+
+static int cmd_fchown_ro(int argc, char **argv)
+{
+	(void)argc;
+	return fdop_with(argv[0], "rdonly", "fchown", NULL);
+}
+
+static int cmd_path_reopen(int argc, char **argv)
+{
+	return fdop_with(argv[0], "path", "reopen",
+			 argc > 1 ? argv[1] : "wronly");
+}
+
+/* tmpfile-link DIR NEWPATH [proc|empty]: an unnamed file in DIR
+ * (O_TMPFILE), written, then given NEWPATH: by linkat of its
+ * /proc/self/fd link (anyone can) or of the fd with AT_EMPTY_PATH (needs
+ * CAP_DAC_READ_SEARCH). */
+static int cmd_tmpfile_link(int argc, char **argv)
+{
+	const char *how = argc > 2 ? argv[2] : "proc";
+	int fd = (int)syscall(SYS_openat, g_dirfd, argv[0],
+			      O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return fail("open(O_TMPFILE)");
+	if (write_all(fd, "tmpfile\n") < 0)
+		return fail("write");
+	long rc;
+	if (strcmp(how, "empty") == 0)
+		rc = syscall(SYS_linkat, fd, "", AT_FDCWD, argv[1], AT_EMPTY_PATH);
+	else if (strcmp(how, "proc") == 0) {
+		char proc[64];
+		snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+		rc = syscall(SYS_linkat, AT_FDCWD, proc, AT_FDCWD, argv[1],
+			     AT_SYMLINK_FOLLOW);
+	} else
+		return usage_error("bad mode '%s'", how);
+	return rc < 0 ? fail("linkat") : ok();
+}
+
+/* open-by-handle PATH FLAGS: name_to_handle_at then open_by_handle_at,
+ * a way to open a file with no path walk at all (needs
+ * CAP_DAC_READ_SEARCH); writes "x" when FLAGS open for writing. */
+static int cmd_open_by_handle(int argc, char **argv)
+{
+	(void)argc;
+	long flags;
+	if (!parse_open_flags(argv[1], &flags, NULL))
+		return usage_error("bad open flags '%s'", argv[1]);
+	union {
+		struct file_handle fh;
+		char buf[sizeof(struct file_handle) + MAX_HANDLE_SZ];
+	} h;
+	h.fh.handle_bytes = MAX_HANDLE_SZ;
+	int mount_id;
+	if (name_to_handle_at(AT_FDCWD, argv[0], &h.fh, &mount_id, 0) < 0)
+		return fail("name_to_handle_at");
+	/* Any fd on the file's mount, but not O_PATH (EBADF): its parent. */
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", argv[0]);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		strcpy(dir, "/");
+	else
+		*slash = 0;
+	int mfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (mfd < 0)
+		return fail("open mount fd");
+	int fd = open_by_handle_at(mfd, &h.fh, (int)flags);
+	if (fd < 0)
+		return fail("open_by_handle_at");
+	if ((flags & O_ACCMODE) != O_RDONLY && write_all(fd, "x") < 0)
+		return fail("write");
+	return ok();
+}
+
+/* ---- where a path is resolved from ----------------------------------- */
+
+/* after MILLISECONDS SUBCOMMAND [ARG]...: `later` in milliseconds. */
+static int cmd_after(int argc, char **argv)
+{
+	long ms;
+	if (!parse_long(argv[0], 10, &ms) || ms < 0)
+		return usage_error("bad milliseconds '%s'", argv[0]);
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	return run_command(argc - 1, argv + 1);
+}
+
+/* at DIR SUBCOMMAND [ARG]...: the *at subcommands resolve relative paths
+ * from a fd of DIR (O_RDONLY|O_DIRECTORY; at-path: O_PATH) instead of the
+ * cwd, and an argument "@NAME" becomes /proc/self/fd/N/NAME (a magic
+ * link through that fd). */
+static int run_at(int argc, char **argv, int oflags)
+{
+	int fd = open(argv[0], oflags | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return fail("open DIR");
+	g_dirfd = fd;
+	for (int i = 2; i < argc; i++)
+		if (argv[i][0] == '@') {
+			size_t len = strlen(argv[i]) + 32;
+			char *s = malloc(len);
+			if (!s)
+				return fail("malloc");
+			snprintf(s, len, "/proc/self/fd/%d/%s", fd, argv[i] + 1);
+			argv[i] = s;
+		}
+	return run_command(argc - 1, argv + 1);
+}
+
+static int cmd_at(int argc, char **argv)
+{
+	return run_at(argc, argv, O_RDONLY);
+}
+
+static int cmd_at_path(int argc, char **argv)
+{
+	return run_at(argc, argv, O_PATH);
+}
+
+/* in DIR SUBCOMMAND [ARG]...: chdir first (relative paths from the cwd). */
+static int cmd_in(int argc, char **argv)
+{
+	if (chdir(argv[0]) < 0)
+		return fail("chdir");
+	return run_command(argc - 1, argv + 1);
+}
+
+/* writeat DIR NAME [TEXT]: openat(fd of DIR, NAME, O_WRONLY|O_CREAT|O_TRUNC). */
+static int cmd_writeat(int argc, char **argv)
+{
+	int dfd = open(argv[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return fail("open DIR");
+	return finish_open(syscall(SYS_openat, dfd, argv[1],
+				   O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666),
+			   "openat", argc > 2 ? argv[2] : NULL);
+}
+
+/* ---- races against the broker ------------------------------------------- */
+
+/* lstat's view of PATH, enough to see any change a write-class call makes
+ * (ctime moves on chmod, chown, xattrs, utimes, link, truncate, write). */
+struct file_state {
+	int exists;
+	dev_t dev;
+	ino_t ino;
+	mode_t mode;
+	nlink_t nlink;
+	off_t size;
+	struct timespec mtime, ctime;
+};
+
+static struct file_state state_of(const char *path)
+{
+	struct file_state s;
+	struct stat st;
+	memset(&s, 0, sizeof s);
+	if (lstat(path, &st) < 0)
+		return s;
+	s.exists = 1;
+	s.dev = st.st_dev, s.ino = st.st_ino, s.mode = st.st_mode;
+	s.nlink = st.st_nlink, s.size = st.st_size;
+	s.mtime = st.st_mtim, s.ctime = st.st_ctim;
+	return s;
+}
+
+static bool same_state(const struct file_state *a, const struct file_state *b)
+{
+	if (a->exists != b->exists)
+		return false;
+	return !a->exists ||
+	       (a->dev == b->dev && a->ino == b->ino && a->mode == b->mode &&
+		a->nlink == b->nlink && a->size == b->size &&
+		a->mtime.tv_sec == b->mtime.tv_sec &&
+		a->mtime.tv_nsec == b->mtime.tv_nsec &&
+		a->ctime.tv_sec == b->ctime.tv_sec &&
+		a->ctime.tv_nsec == b->ctime.tv_nsec);
+}
+
+/* A string flipper for paths: the racer copies GOOD and BAD (same length)
+ * over the shared buffer as fast as it can; the main thread passes the
+ * buffer to the syscall under test.  A broker that reads the path, checks
+ * it, and lets the kernel read it again would act on BAD. */
+struct path_race_counts {
+	long allowed, refused, other;
+	int first_other;
+};
+
+static void count_result(struct path_race_counts *c, long rc)
+{
+	if (rc >= 0)
+		c->allowed++;
+	else if (errno == EACCES || errno == EPERM || errno == EXDEV)
+		c->refused++;
+	else {
+		if (!c->other)
+			c->first_other = errno;
+		c->other++;
+	}
+}
+
+static long race_one(const char *op, const char *shared, const char *good,
+		     const char *aux)
+{
+	struct timespec ts[2] = {{TRY_TIME, 0}, {TRY_TIME, 0}};
+	long rc;
+	/* Per-iteration preparation on the allowed names only (these calls
+	 * go through the broker too, with fixed paths). */
+	if (strcmp(op, "create") == 0 || strcmp(op, "mknod") == 0 ||
+	    strcmp(op, "symlink") == 0 || strcmp(op, "openat2") == 0 ||
+	    strcmp(op, "link") == 0)
+		unlink(good);
+	if (strcmp(op, "mkdir") == 0)
+		rmdir(good);
+	if (strcmp(op, "rename") == 0) {
+		unlink(good);
+		close(open(aux, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+	}
+	if (strcmp(op, "rename-from") == 0 || strcmp(op, "link-from") == 0) {
+		unlink(aux);
+		close(open(good, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+	}
+	if (strcmp(op, "unlink") == 0)
+		close(open(good, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+	if (strcmp(op, "rmdir") == 0)
+		mkdir(good, 0755);
+
+	if (strcmp(op, "create") == 0) {
+		rc = syscall(SYS_openat, AT_FDCWD, shared,
+			     O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (rc >= 0)
+			close((int)rc);
+	} else if (strcmp(op, "openat2") == 0) {
+		struct open_how how = {.flags = O_WRONLY | O_CREAT | O_CLOEXEC,
+				       .mode = 0644};
+		rc = syscall(SYS_openat2, AT_FDCWD, shared, &how, sizeof how);
+		if (rc >= 0)
+			close((int)rc);
+	} else if (strcmp(op, "write") == 0) {
+		rc = syscall(SYS_openat, AT_FDCWD, shared,
+			     O_WRONLY | O_APPEND | O_CLOEXEC);
+		if (rc >= 0) {
+			if (write((int)rc, "x", 1) < 0)
+				rc = -1;
+			close((int)rc);
+		}
+	} else if (strcmp(op, "mkdir") == 0)
+		rc = syscall(SYS_mkdir, shared, 0755);
+	else if (strcmp(op, "mknod") == 0)
+		rc = syscall(SYS_mknod, shared, S_IFIFO | 0644, 0);
+	else if (strcmp(op, "symlink") == 0)
+		rc = syscall(SYS_symlink, "target", shared);
+	else if (strcmp(op, "link") == 0)
+		rc = syscall(SYS_link, aux, shared);
+	else if (strcmp(op, "link-from") == 0)
+		rc = syscall(SYS_link, shared, aux);
+	else if (strcmp(op, "rename") == 0)
+		rc = syscall(SYS_rename, aux, shared);
+	else if (strcmp(op, "rename-from") == 0)
+		rc = syscall(SYS_rename, shared, aux);
+	else if (strcmp(op, "unlink") == 0)
+		rc = syscall(SYS_unlink, shared);
+	else if (strcmp(op, "rmdir") == 0)
+		rc = syscall(SYS_rmdir, shared);
+	else if (strcmp(op, "chmod") == 0)
+		rc = syscall(SYS_chmod, shared, 0600);
+	else if (strcmp(op, "chown") == 0)
+		rc = syscall(SYS_chown, shared, getuid(), getgid());
+	else if (strcmp(op, "truncate") == 0)
+		rc = syscall(SYS_truncate, shared, 0);
+	else if (strcmp(op, "utimes") == 0)
+		rc = syscall(SYS_utimensat, AT_FDCWD, shared, ts, 0);
+	else if (strcmp(op, "setxattr") == 0)
+		rc = syscall(SYS_setxattr, shared, "user.race", "1", 1, 0);
+	else {
+		errno = EINVAL;
+		rc = -2;
+	}
+	return rc;
+}
+
+static const char *const race_ops[] = {
+	"create", "openat2", "write", "mkdir", "mknod", "symlink", "link",
+	"link-from", "rename", "rename-from", "unlink", "rmdir", "chmod",
+	"chown", "truncate", "utimes", "setxattr", NULL,
+};
+
+/* race-path-memory ITERATIONS OP GOOD BAD: OP on a path buffer that a
+ * second thread keeps rewriting between GOOD and BAD (same length).  GOOD
+ * is allowed, BAD is denied; the state of BAD (lstat: existence, inode,
+ * mode, links, size, mtime, ctime) is compared after every call, and the
+ * first change is an escape: "ESCAPED ..." and exit 3.  Otherwise prints
+ * "ok allowed=N refused=N other=N" (other: any errno but EACCES, EPERM and
+ * EXDEV, with the first one named).  GOOD.aux is a scratch name next to
+ * GOOD (the source of link and rename, the target of link-from and
+ * rename-from).  OPs: create openat2 write mkdir mknod symlink link
+ * link-from rename rename-from unlink rmdir chmod chown truncate utimes
+ * setxattr. */
+static int cmd_race_path_memory(int argc, char **argv)
+{
+	(void)argc;
+	long iters;
+	const char *op = argv[1], *good = argv[2], *bad = argv[3];
+	if (!parse_long(argv[0], 10, &iters) || iters < 1)
+		return usage_error("bad count '%s'", argv[0]);
+	bool known = false;
+	for (const char *const *o = race_ops; *o; o++)
+		known = known || strcmp(*o, op) == 0;
+	if (!known)
+		return usage_error("unknown race operation '%s'", op);
+	size_t len = strlen(good);
+	if (strlen(bad) != len)
+		return usage_error("GOOD and BAD must have the same length%s", "");
+	char aux[PATH_MAX];
+	snprintf(aux, sizeof aux, "%s.aux", good);
+	if (strcmp(op, "link") == 0)
+		close(open(aux, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+	struct file_state before = state_of(bad);
+	static char shared[PATH_MAX];
+	memcpy(shared, good, len + 1);
+	struct race r = {0, shared, good, bad, len + 1};
+	pthread_t t;
+	pthread_create(&t, NULL, flipper, &r);
+	struct path_race_counts c = {0, 0, 0, 0};
+	for (long i = 0; i < iters; i++) {
+		long rc = race_one(op, shared, good, aux);
+		int e = errno;
+		struct file_state now = state_of(bad);
+		if (!same_state(&before, &now)) {
+			r.stop = 1;
+			pthread_join(t, NULL);
+			printf("ESCAPED: %s changed %s on try %ld (the call "
+			       "returned %s)\n", op, bad, i,
+			       rc >= 0 ? "ok" : errno_name(e));
+			return 3;
+		}
+		errno = e;
+		count_result(&c, rc);
+	}
+	r.stop = 1;
+	pthread_join(t, NULL);
+	printf("ok allowed=%ld refused=%ld other=%ld", c.allowed, c.refused,
+	       c.other);
+	if (c.other)
+		printf(" (first %s)", errno_name(c.first_other));
+	putchar('\n');
+	return 0;
+}
+
+/* Count DIR's entries whose names start with PREFIX; -1 on error. */
+static long count_prefixed(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	long n = 0;
+	struct dirent *de;
+	size_t plen = strlen(prefix);
+	while ((de = readdir(d)))
+		n += strncmp(de->d_name, prefix, plen) == 0;
+	closedir(d);
+	return n;
+}
+
+struct exchange_racer {
+	volatile int stop;
+	const char *a, *b;
+	volatile long flips, errors;
+	int first_errno;
+};
+
+static void *exchanger(void *arg)
+{
+	struct exchange_racer *x = arg;
+	while (!x->stop) {
+		if (syscall(SYS_renameat2, AT_FDCWD, x->a, AT_FDCWD, x->b,
+			    RENAME_EXCHANGE) == 0)
+			x->flips++;
+		else if (!x->errors++)
+			x->first_errno = errno;
+	}
+	return NULL;
+}
+
+/* Until the racer has made COUNT attempts (at most a second): a race
+ * whose racer has not started yet tests nothing. */
+static void await_racer(volatile long *a, volatile long *b, long count)
+{
+	for (int i = 0; i < 1000 && *a + *b < count; i++) {
+		struct timespec ms = {0, 1000000};
+		nanosleep(&ms, NULL);
+	}
+}
+
+/* race-symlink ITERATIONS DIR DENIED [thread|none]: DIR/x is a real
+ * directory and DIR/y a symlink to DENIED; a racer thread keeps swapping
+ * them (renameat2 RENAME_EXCHANGE) while the main thread creates
+ * DIR/x/race-N.  "none": no racer thread (an outside process swaps, see
+ * `exchange-loop`).  Prints "ok escapes=0 flips=N created=N refused=N"
+ * and exits 0, or exits 3 when any race-* file landed in DENIED. */
+static int cmd_race_symlink(int argc, char **argv)
+{
+	long iters;
+	const char *mode = argc > 3 ? argv[3] : "thread";
+	if (!parse_long(argv[0], 10, &iters) || iters < 1)
+		return usage_error("bad count '%s'", argv[0]);
+	if (strcmp(mode, "thread") != 0 && strcmp(mode, "none") != 0)
+		return usage_error("bad racer '%s'", mode);
+	char x[PATH_MAX], y[PATH_MAX], file[PATH_MAX + 32];
+	snprintf(x, sizeof x, "%s/x", argv[1]);
+	snprintf(y, sizeof y, "%s/y", argv[1]);
+	long before = count_prefixed(argv[2], "race-");
+	if (before < 0)
+		return fail("opendir DENIED");
+	if (strcmp(mode, "thread") == 0) {
+		if (mkdir(x, 0755) < 0 && errno != EEXIST)
+			return fail("mkdir DIR/x");
+		if (symlink(argv[2], y) < 0 && errno != EEXIST)
+			return fail("symlink DIR/y");
+	}
+	struct exchange_racer r = {0, x, y, 0, 0, 0};
+	pthread_t t;
+	bool threaded = strcmp(mode, "thread") == 0;
+	if (threaded) {
+		pthread_create(&t, NULL, exchanger, &r);
+		await_racer(&r.flips, &r.errors, 2);
+	} else {
+		/* The outside racer is running once x has been the link. */
+		struct stat st;
+		for (int i = 0; i < 2000; i++) {
+			if (lstat(x, &st) == 0 && S_ISLNK(st.st_mode))
+				break;
+			struct timespec ms = {0, 500000};
+			nanosleep(&ms, NULL);
+		}
+	}
+	long created = 0, refused = 0, other = 0;
+	pid_t me = getpid();
+	for (long i = 0; i < iters; i++) {
+		snprintf(file, sizeof file, "%s/race-%d-%ld", x, (int)me, i);
+		int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			      0644);
+		if (fd >= 0) {
+			close(fd);
+			created++;
+		} else if (errno == EACCES || errno == EPERM)
+			refused++;
+		else
+			other++;
+	}
+	r.stop = 1;
+	if (threaded)
+		pthread_join(t, NULL);
+	long after = count_prefixed(argv[2], "race-");
+	long escapes = after - before;
+	printf("%s escapes=%ld flips=%ld created=%ld refused=%ld other=%ld",
+	       escapes ? "ESCAPED:" : "ok", escapes, r.flips, created, refused,
+	       other);
+	if (r.errors && !r.flips)
+		printf(" (racer: %s)", errno_name(r.first_errno));
+	putchar('\n');
+	return escapes ? 3 : 0;
+}
+
+/* exchange-loop SECONDS A B [STOPFILE]: swap A and B (RENAME_EXCHANGE)
+ * for SECONDS, or until STOPFILE exists, an even number of times; prints
+ * "ok flips=N".  The racer of `race-symlink ... none`, run outside the
+ * sandbox. */
+static int cmd_exchange_loop(int argc, char **argv)
+{
+	long seconds;
+	if (!parse_long(argv[0], 10, &seconds) || seconds < 0)
+		return usage_error("bad seconds '%s'", argv[0]);
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	long flips = 0;
+	do {
+		for (int k = 0; k < 2; k++)
+			if (syscall(SYS_renameat2, AT_FDCWD, argv[1], AT_FDCWD,
+				    argv[2], RENAME_EXCHANGE) < 0)
+				return fail("renameat2(RENAME_EXCHANGE)");
+		flips += 2;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (argc > 3 && (flips & 255) == 0 && access(argv[3], F_OK) == 0)
+			break;
+	} while (now.tv_sec - start.tv_sec < seconds);
+	printf("ok flips=%ld\n", flips);
+	return 0;
+}
+
+struct rename_racer {
+	volatile int stop;
+	const char *src, *dst;
+	volatile long moved, errors;
+	int first_errno;
+};
+
+static void *mover(void *arg)
+{
+	struct rename_racer *m = arg;
+	while (!m->stop) {
+		if (syscall(SYS_rename, m->src, m->dst) == 0) {
+			m->moved++;
+			/* Back again, so the creator keeps finding SRC. */
+			while (syscall(SYS_rename, m->dst, m->src) < 0 &&
+			       !m->stop)
+				;
+		} else if (!m->errors++)
+			m->first_errno = errno;
+	}
+	return NULL;
+}
+
+/* race-rename ITERATIONS SRC DST: a racer thread renames the directory
+ * SRC to DST (a denied place: moving a tree into a deny, or a deny's
+ * tree out) and back, while the main thread creates SRC/race-N through
+ * SRC's path and through a fd of SRC held from the start.  Every
+ * successful move is an escape, and so is any race-* file under DST at
+ * the end.  Prints "ok moved=0 created=N racer=ERRNO" or "ESCAPED: ..."
+ * (exit 3). */
+static int cmd_race_rename(int argc, char **argv)
+{
+	(void)argc;
+	long iters;
+	const char *src = argv[1], *dst = argv[2];
+	if (!parse_long(argv[0], 10, &iters) || iters < 1)
+		return usage_error("bad count '%s'", argv[0]);
+	int dfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return fail("open SRC");
+	struct rename_racer m = {0, src, dst, 0, 0, 0};
+	pthread_t t;
+	pthread_create(&t, NULL, mover, &m);
+	await_racer(&m.moved, &m.errors, 1);
+	long created = 0;
+	char file[PATH_MAX + 32], name[64];
+	pid_t me = getpid();
+	for (long i = 0; i < iters; i++) {
+		snprintf(file, sizeof file, "%s/race-%d-p%ld", src, (int)me, i);
+		int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			      0644);
+		if (fd >= 0)
+			created++, close(fd);
+		snprintf(name, sizeof name, "race-%d-f%ld", (int)me, i);
+		fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			    0644);
+		if (fd >= 0)
+			created++, close(fd);
+	}
+	m.stop = 1;
+	pthread_join(t, NULL);
+	/* SRC is back in place (the mover always returns it). */
+	long left = count_prefixed(dst, "race-");
+	if (left < 0)
+		left = 0;
+	printf("%s moved=%ld left_in_dst=%ld created=%ld racer=%s\n",
+	       m.moved || left ? "ESCAPED:" : "ok", m.moved, left, created,
+	       m.errors ? errno_name(m.first_errno) : "-");
+	return m.moved || left ? 3 : 0;
 }
 
 /* ---- terminals ------------------------------------------------------- */
@@ -1637,6 +2846,63 @@ static const struct command commands[] = {
 	{"chmod", 2, 2, cmd_chmod, "PATH OCTAL"},
 	{"listdir", 1, 1, cmd_listdir, "PATH"},
 	{"exec", 1, -1, cmd_exec, "PATH [ARG]..."},
+	/* write mediation: one raw syscall each; *at ones use `at`'s fd */
+	{"open", 2, 3, cmd_open, "PATH FLAG,... [TEXT]"},
+	{"openat", 2, 3, cmd_openat, "PATH FLAG,... [TEXT]"},
+	{"openat2", 2, 3, cmd_openat2, "PATH FLAG,...[,RESOLVE...] [TEXT]"},
+	{"creat", 1, 2, cmd_creat, "PATH [TEXT]"},
+	{"open-info", 2, 2, cmd_open_info, "PATH FLAG,..."},
+	{"mkdir-sys", 1, 1, cmd_mkdir_sys, "PATH"},
+	{"mkdirat", 1, 1, cmd_mkdirat, "PATH"},
+	{"mknod", 1, 2, cmd_mknod, "PATH [fifo|reg|sock|char|block]"},
+	{"mknodat", 1, 2, cmd_mknodat, "PATH [fifo|reg|sock|char|block]"},
+	{"mknod-char", 1, 1, cmd_mknod_char, "PATH"},
+	{"symlink-sys", 2, 2, cmd_symlink_sys, "TARGET LINK"},
+	{"symlinkat", 2, 2, cmd_symlinkat, "TARGET LINK"},
+	{"link-sys", 2, 2, cmd_link_sys, "OLD NEW"},
+	{"linkat", 2, 3, cmd_linkat, "OLD NEW [follow|empty]"},
+	{"link-follow", 2, 2, cmd_link_follow, "OLD NEW"},
+	{"rename-sys", 2, 2, cmd_rename_sys, "OLD NEW"},
+	{"renameat", 2, 2, cmd_renameat, "OLD NEW"},
+	{"renameat2", 2, 3, cmd_renameat2, "OLD NEW [exchange|noreplace|whiteout]"},
+	{"rename-exchange", 2, 2, cmd_rename_exchange, "A B"},
+	{"rename-noreplace", 2, 2, cmd_rename_noreplace, "OLD NEW"},
+	{"unlink-sys", 1, 1, cmd_unlink_sys, "PATH"},
+	{"unlinkat", 1, 2, cmd_unlinkat, "PATH [removedir]"},
+	{"rmdir-sys", 1, 1, cmd_rmdir_sys, "PATH"},
+	{"truncate-sys", 1, 2, cmd_truncate_sys, "PATH [LENGTH]"},
+	{"chmod-sys", 2, 2, cmd_chmod_sys, "PATH OCTAL"},
+	{"fchmodat", 2, 2, cmd_fchmodat, "PATH OCTAL"},
+	{"fchmodat2", 2, 3, cmd_fchmodat2, "PATH OCTAL [nofollow|empty]"},
+	{"chown", 1, 1, cmd_chown, "PATH"},
+	{"lchown", 1, 1, cmd_lchown, "PATH"},
+	{"fchownat", 1, 2, cmd_fchownat, "PATH [nofollow|empty]"},
+	{"setxattr", 2, 3, cmd_setxattr, "PATH NAME [VALUE]"},
+	{"lsetxattr", 2, 3, cmd_lsetxattr, "PATH NAME [VALUE]"},
+	{"setxattrat", 2, 3, cmd_setxattrat, "PATH NAME [nofollow|empty]"},
+	{"removexattr", 2, 2, cmd_removexattr, "PATH NAME"},
+	{"lremovexattr", 2, 2, cmd_lremovexattr, "PATH NAME"},
+	{"removexattrat", 2, 3, cmd_removexattrat, "PATH NAME [nofollow|empty]"},
+	{"getxattr", 2, 2, cmd_getxattr, "PATH NAME"},
+	{"utime", 1, 1, cmd_utime, "PATH"},
+	{"utimes", 1, 1, cmd_utimes, "PATH"},
+	{"futimesat", 1, 1, cmd_futimesat, "PATH"},
+	{"utimensat", 1, 2, cmd_utimensat, "PATH [nofollow|empty]"},
+	{"fdop", 3, 4, cmd_fdop, "PATH OPENFLAGS OP [ARG]"},
+	{"fchmod-ro", 2, 2, cmd_fchmod_ro, "PATH OCTAL"},
+	{"fchown-ro", 1, 1, cmd_fchown_ro, "PATH"},
+	{"path-reopen", 1, 2, cmd_path_reopen, "PATH [FLAG,...]"},
+	{"tmpfile-link", 2, 3, cmd_tmpfile_link, "DIR NEWPATH [proc|empty]"},
+	{"open-by-handle", 2, 2, cmd_open_by_handle, "PATH FLAG,..."},
+	{"after", 2, -1, cmd_after, "MILLISECONDS SUBCOMMAND [ARG]..."},
+	{"at", 2, -1, cmd_at, "DIR SUBCOMMAND [ARG|@NAME]..."},
+	{"at-path", 2, -1, cmd_at_path, "DIR SUBCOMMAND [ARG|@NAME]..."},
+	{"in", 2, -1, cmd_in, "DIR SUBCOMMAND [ARG]..."},
+	{"writeat", 2, 3, cmd_writeat, "DIR NAME [TEXT]"},
+	{"race-path-memory", 4, 4, cmd_race_path_memory, "ITERATIONS OP GOOD BAD"},
+	{"race-symlink", 3, 4, cmd_race_symlink, "ITERATIONS DIR DENIED [thread|none]"},
+	{"exchange-loop", 3, 4, cmd_exchange_loop, "SECONDS A B [STOPFILE]"},
+	{"race-rename", 3, 3, cmd_race_rename, "ITERATIONS SRC DST"},
 	/* network */
 	{"socket", 2, 3, cmd_socket, "FAMILY TYPE [PROTO]"},
 	{"socket-wide", 2, 3, cmd_socket_wide, "FAMILY TYPE [PROTO]"},
