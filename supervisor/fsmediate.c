@@ -185,13 +185,6 @@ static void refuse(struct fscall *c, const char *path,
 	answer(c, -error);
 }
 
-static bool allows(const struct write_policy *wp, const char *path,
-		   bool mkdir, struct write_decision *d)
-{
-	decide_write(wp, path, d);
-	return d->allowed || (mkdir && write_mkdir_exempt(d));
-}
-
 /* RESOLVE_NO_MAGICLINKS said ELOOP where the call must be decided here:
  * a /proc magic link would resolve in our /proc, not the target's. */
 static void refuse_unresolved(struct fscall *c, const char *path)
@@ -203,19 +196,33 @@ static void refuse_unresolved(struct fscall *c, const char *path)
 	answer(c, -EACCES);
 }
 
-/* Allowed by our policy and by every nested one the caller is in?  On a
- * refusal the call is answered with ERROR and reported. */
-static bool permitted_as(struct fscall *c, const char *path, bool mkdir,
-			 int error)
+static bool allows(const struct write_policy *wp, const char *path,
+		   bool mkdir, bool *exempted, struct write_decision *d)
 {
+	decide_write(wp, path, d);
+	if (!d->allowed && mkdir && write_mkdir_exempt(d))
+		*exempted = true;
+	return d->allowed || *exempted;
+}
+
+/* Allowed by our policy and by every nested one the caller is in?  On a
+ * refusal the call is answered with ERROR and reported.  *EXEMPTED (may
+ * be NULL unless MKDIR) says a deny named the directory itself. */
+static bool permitted_as(struct fscall *c, const char *path, bool mkdir,
+			 int error, bool *exempted)
+{
+	bool ignored = false;
+	if (!exempted)
+		exempted = &ignored;
+	*exempted = false;
 	struct write_decision d;
-	if (!allows(&c->sb->policy.writes, path, mkdir, &d)) {
+	if (!allows(&c->sb->policy.writes, path, mkdir, exempted, &d)) {
 		refuse(c, path, &d, NULL, error);
 		return false;
 	}
 	for (size_t i = 0; i < c->narrowed_count; i++) {
 		const struct narrowing *n = c->narrowed[i];
-		if (!allows(&n->policy.writes, path, mkdir, &d)) {
+		if (!allows(&n->policy.writes, path, mkdir, exempted, &d)) {
 			refuse(c, path, &d, n, error);
 			return false;
 		}
@@ -225,7 +232,7 @@ static bool permitted_as(struct fscall *c, const char *path, bool mkdir,
 
 static bool permitted(struct fscall *c, const char *path, int error)
 {
-	return permitted_as(c, path, false, error);
+	return permitted_as(c, path, false, error, NULL);
 }
 
 static bool move_unsafe(const struct fscall *c, const char *dir)
@@ -853,8 +860,13 @@ static void fs_mkdir(struct fscall *c, int dfd, uint64_t addr, mode_t mode)
 	c->op = "mkdir";
 	if (entry_arg(c, dfd, addr, &e))
 		return;
-	if (permitted_as(c, e.path, true, EACCES)) {
+	bool exempted;
+	if (permitted_as(c, e.path, true, EACCES, &exempted)) {
 		int um = target_umask(c);
+		/* A denied directory made empty must not be one that other
+		 * users could fill: never group- or world-writable. */
+		if (exempted)
+			mode &= ~(mode_t)022;
 		if (um < 0) {
 			answer(c, -EACCES);
 		} else {

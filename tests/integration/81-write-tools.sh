@@ -110,7 +110,8 @@ SH
 	[ -d .git ] || git init -q --template=
 	# An empty directory plants nothing: .git/hooks itself may be made
 	# (git init does), and everything below it stays closed.
-	check "mkdir .git/hooks itself is allowed" 0 hooks mkdir .git/hooks
+	check "mkdir .git/hooks itself is allowed" 0 hooks sh -c 'umask 0; mkdir .git/hooks'
+	check "  never group- or world-writable, whatever the umask" 0 test "$(stat -c %a .git/hooks 2>/dev/null)" = 755
 	check "  but not a directory inside it" 1 hooks mkdir .git/hooks/sub
 	check "  a directory beside it can be made" 0 hooks mkdir .git/hooks-beside
 	mkdir -p .git/hooks
