@@ -272,6 +272,18 @@ static int read_string(const struct fscall *c, uint64_t addr, char *buf,
 	return -ENAMETOOLONG;
 }
 
+/* The one check after every look into the target (its memory, read
+ * before, and its cwd or a descriptor, taken just now): still pending
+ * means they came from the caller, not from a process that took over its
+ * tid (THREATS.md #11).  FD back, or -ESRCH with FD closed. */
+static int still_pending(const struct fscall *c, int fd)
+{
+	if (notify_still_valid(c->sb->listener, c->req->id))
+		return fd;
+	close(fd);
+	return -ESRCH;
+}
+
 static int take_fd(struct fscall *c, int fd)
 {
 	for (int attempt = 0; attempt < 2; attempt++) {
@@ -293,15 +305,15 @@ static int take_fd(struct fscall *c, int fd)
 static int base_dir(struct fscall *c, int dfd, const char *path)
 {
 	bool scoped = c->resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT);
+	int fd;
 	if (path[0] == '/' && !scoped) {
 		if (root_fd < 0)
 			root_fd = sys_openat(AT_FDCWD, "/",
 					     O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-		return root_fd < 0 ? -EACCES
-				   : fcntl(root_fd, F_DUPFD_CLOEXEC, 0);
-	}
-	int fd;
-	if (dfd == AT_FDCWD) {
+		fd = root_fd < 0 ? -1 : fcntl(root_fd, F_DUPFD_CLOEXEC, 0);
+		if (fd < 0)
+			return -EACCES;
+	} else if (dfd == AT_FDCWD) {
 		char link[64];
 		snprintf(link, sizeof link, "/proc/%d/cwd", (int)c->tid);
 		fd = sys_openat(AT_FDCWD, link, O_PATH | O_DIRECTORY | O_CLOEXEC,
@@ -311,13 +323,7 @@ static int base_dir(struct fscall *c, int dfd, const char *path)
 	} else if ((fd = take_fd(c, dfd)) < 0) {
 		return fd;
 	}
-	/* Still pending: the directory came from the caller, not from a
-	 * process that took over its tid (THREATS.md #11). */
-	if (!notify_still_valid(c->sb->listener, c->req->id)) {
-		close(fd);
-		return -ESRCH;
-	}
-	return fd;
+	return still_pending(c, fd);
 }
 
 static int open_beneath(const struct fscall *c, int base, const char *path,
@@ -454,7 +460,10 @@ static int resolve_object(struct fscall *c, int dfd, const char *path,
 	}
 	if (!empty_ok)
 		return -ENOENT;
-	o->fd = dfd == AT_FDCWD ? base_dir(c, dfd, ".") : take_fd(c, dfd);
+	o->fd = dfd == AT_FDCWD ? base_dir(c, dfd, ".")
+				: take_fd(c, dfd);
+	if (o->fd >= 0 && dfd != AT_FDCWD)
+		o->fd = still_pending(c, o->fd);
 	if (o->fd < 0)
 		return o->fd;
 	if (fstat(o->fd, &o->st) < 0)
@@ -497,15 +506,31 @@ static int read_umask(pid_t tid)
  * creates.  Reading /proc/TID/status costs more than the rest of a create,
  * so it is kept per thread until the sandbox calls umask(2) (trapped for
  * this) or the thread exits.  -1 when it cannot be read: refuse. */
-static int target_umask(const struct fscall *c)
+int sandbox_umask(struct sandbox *sb, pid_t tid)
 {
-	struct cached_pidfd *slot = sandbox_thread(c->sb, c->tid);
-	if (slot && slot->umask >= 0 && !c->sb->umask_changes)
+	struct cached_pidfd *slot = sandbox_thread(sb, tid);
+	if (slot && slot->umask >= 0 && !sb->umask_changes)
 		return slot->umask;
-	int um = read_umask(c->tid);
+	int um = read_umask(tid);
 	if (slot)
 		slot->umask = um;
 	return um;
+}
+
+/* Make our umask the target's for what we create next.  Left so: every
+ * file the supervisor creates is created for a target, and one umask(2)
+ * call is saved on every create from the same umask. */
+bool sandbox_use_umask(struct sandbox *sb, pid_t tid)
+{
+	static int ours = -1;
+	int um = sandbox_umask(sb, tid);
+	if (um < 0)
+		return false;
+	if (um != ours) {
+		umask((mode_t)um);
+		ours = um;
+	}
+	return true;
 }
 
 /* ---- performing ------------------------------------------------------- */
@@ -604,18 +629,13 @@ static void open_existing(struct fscall *c, const struct entry *e,
 static void create_file(struct fscall *c, const struct entry *e, int flags,
 			mode_t mode)
 {
-	int um = target_umask(c);
-	if (um < 0)
+	if (!sandbox_use_umask(c->sb, c->tid))
 		return answer(c, -EACCES);
 	/* O_NOFOLLOW: a symlink planted at the name since we looked is not
 	 * followed out of the place we checked. */
-	mode_t old = umask((mode_t)um);
-	int fd = sys_openat(e->dir, e->name, flags | O_NOFOLLOW | O_CLOEXEC,
-			    mode);
-	int saved = errno;
-	umask(old);
-	errno = saved;
-	send_fd(c, fd, flags);
+	send_fd(c, sys_openat(e->dir, e->name,
+			      flags | O_NOFOLLOW | O_CLOEXEC, mode),
+		flags);
 }
 
 /* ---- open, openat, openat2, creat ------------------------------------- */
@@ -705,17 +725,12 @@ static void open_tmpfile(struct fscall *c, int dfd, const char *path,
 	/* An unnamed file gets a name only through linkat, which is
 	 * decided then: here the directory must take new files. */
 	if (permitted(c, o.path, EACCES)) {
-		int um = target_umask(c);
-		if (um < 0) {
+		if (!sandbox_use_umask(c->sb, c->tid))
 			answer(c, -EACCES);
-		} else {
-			mode_t old = umask((mode_t)um);
-			int fd = sys_openat(o.fd, ".", flags | O_CLOEXEC, mode);
-			int saved = errno;
-			umask(old);
-			errno = saved;
-			send_fd(c, fd, flags);
-		}
+		else
+			send_fd(c, sys_openat(o.fd, ".", flags | O_CLOEXEC,
+					      mode),
+				flags);
 	}
 	object_close(&o);
 }
@@ -775,8 +790,6 @@ static void fs_open(struct fscall *c, int dfd, uint64_t path_addr, int flags,
 	int rc = read_string(c, path_addr, path, sizeof path);
 	if (rc < 0)
 		return answer(c, rc);
-	if (!notify_still_valid(c->sb->listener, c->req->id))
-		return;
 	if (reading)
 		return read_object(c, dfd, path, flags);
 	c->op = flags & O_CREAT ? "create" : "open";
@@ -843,8 +856,6 @@ static int entry_arg(struct fscall *c, int dfd, uint64_t addr, struct entry *e)
 		answer(c, rc);
 		return 1;
 	}
-	if (!notify_still_valid(c->sb->listener, c->req->id))
-		return 1;
 	rc = resolve_entry(c, dfd, path, e);
 	if (rc != 0 || !mediated(c, e->path)) {
 		entry_close(e);
@@ -862,21 +873,14 @@ static void fs_mkdir(struct fscall *c, int dfd, uint64_t addr, mode_t mode)
 		return;
 	bool exempted;
 	if (permitted_as(c, e.path, true, EACCES, &exempted)) {
-		int um = target_umask(c);
 		/* A denied directory made empty must not be one that other
 		 * users could fill: never group- or world-writable. */
 		if (exempted)
 			mode &= ~(mode_t)022;
-		if (um < 0) {
+		if (!sandbox_use_umask(c->sb, c->tid))
 			answer(c, -EACCES);
-		} else {
-			mode_t old = umask((mode_t)um);
-			int rc = mkdirat(e.dir, e.name, mode);
-			int saved = errno;
-			umask(old);
-			errno = saved;
-			answer_errno_of(c, rc);
-		}
+		else
+			answer_errno_of(c, mkdirat(e.dir, e.name, mode));
 	}
 	entry_close(&e);
 }
@@ -892,17 +896,10 @@ static void fs_mknod(struct fscall *c, int dfd, uint64_t addr, mode_t mode,
 	if (entry_arg(c, dfd, addr, &e))
 		return;
 	if (permitted(c, e.path, EACCES)) {
-		int um = target_umask(c);
-		if (um < 0) {
+		if (!sandbox_use_umask(c->sb, c->tid))
 			answer(c, -EACCES);
-		} else {
-			mode_t old = umask((mode_t)um);
-			int rc = mknodat(e.dir, e.name, mode, dev);
-			int saved = errno;
-			umask(old);
-			errno = saved;
-			answer_errno_of(c, rc);
-		}
+		else
+			answer_errno_of(c, mknodat(e.dir, e.name, mode, dev));
 	}
 	entry_close(&e);
 }
@@ -949,8 +946,6 @@ static int read_two(struct fscall *c, uint64_t a, char *pa, uint64_t b,
 		answer(c, rc);
 		return -1;
 	}
-	if (!notify_still_valid(c->sb->listener, c->req->id))
-		return -1;
 	return 0;
 }
 
@@ -1054,8 +1049,6 @@ static void fs_truncate(struct fscall *c, uint64_t addr, off_t length)
 	int rc = read_string(c, addr, path, sizeof path);
 	if (rc < 0)
 		return answer(c, rc);
-	if (!notify_still_valid(c->sb->listener, c->req->id))
-		return;
 	c->op = "truncate";
 	struct object o;
 	rc = resolve_object(c, AT_FDCWD, path, true, false, &o);
@@ -1100,10 +1093,6 @@ static int meta_object(struct fscall *c, int dfd, uint64_t path_addr,
 		empty_ok = true;
 	}
 	int rc = resolve_object(c, dfd, path, follow, empty_ok, o);
-	if (!notify_still_valid(c->sb->listener, c->req->id)) {
-		object_close(o);
-		return 1;
-	}
 	if (rc == -ELOOP) {
 		refuse_unresolved(c, path);
 		return 1;

@@ -492,7 +492,11 @@ static void bind_unix_path(struct call *c, struct decision *d)
 		int rc = -1, err = EACCES;
 		/* Nothing else uses our working directory: returning to it
 		 * is tidiness, and a failure there harms no later call. */
-		if (fchdir(dfd) == 0) {
+		/* The socket file gets the target's umask, as the kernel
+		 * would give it. */
+		if (!sandbox_use_umask(c->sb, (pid_t)c->req->pid))
+			err = EACCES;
+		else if (fchdir(dfd) == 0) {
 			rc = bind(c->sock, (struct sockaddr *)&sun, sizeof sun);
 			err = errno;
 			int ignored = fchdir(home_dir_fd);

@@ -62,6 +62,11 @@ void sandbox_free(struct sandbox *sb);
  * stale).  Owned by the cache; -1 with errno. */
 int sandbox_pidfd(struct sandbox *sb, pid_t tid, bool fresh);
 
+/* TID's umask (cached per thread, supervisor/fsmediate.c), or -1; and
+ * making it ours for what the supervisor creates next for TID. */
+int sandbox_umask(struct sandbox *sb, pid_t tid);
+bool sandbox_use_umask(struct sandbox *sb, pid_t tid);
+
 /* TID's slot in that cache, made live (a slot whose thread has exited is
  * reopened for the thread now holding the tid); NULL with errno. */
 struct cached_pidfd *sandbox_thread(struct sandbox *sb, pid_t tid);
