@@ -480,6 +480,11 @@ pass "nothing planted" test ! -e "$T/p2/.git/hooks"
 # keeps its rights (issue 5: mediated roots).
 check "a socket next to it is fine" 0 in_cfg deny "$TRY" unix-bind "$T/p2/top.sock"
 check "a sibling dir keeps its rights" 0 in_cfg deny "$TRY" unix-bind "$T/p2/src/ok.sock"
+# The supervisor makes the socket file: with the tool's umask, not its own.
+check "a socket bound under umask 077" 0 in_cfg deny sh -c "umask 077; '$TRY' unix-bind '$T/p2/src/private.sock'"
+pass "  is the tool's alone (srwx------)" test "$(stat -c %A "$T/p2/src/private.sock" 2>/dev/null)" = srwx------
+check "a socket bound under umask 002" 0 in_cfg deny sh -c "umask 002; '$TRY' unix-bind '$T/p2/src/shared.sock'"
+pass "  is group-writable (srwxrwxr-x)" test "$(stat -c %A "$T/p2/src/shared.sock" 2>/dev/null)" = srwxrwxr-x
 check "plant a socket as the default config dir ~/.config/landstrip" 1 \
 	in_cfg deny "$TRY" unix-bind "$HOME/.config/landstrip"
 check_out "refused with EACCES" '^EACCES$'
