@@ -640,26 +640,51 @@ static void create_file(struct fscall *c, const struct entry *e, int flags,
 
 /* ---- open, openat, openat2, creat ------------------------------------- */
 
-/* Open the existing object O for the target: reopened through our pinned
- * descriptor, never through the name again, so it cannot have moved. */
+/* Allowed to read PATH, by our read rules and every nested policy's? */
+static bool readable(struct fscall *c, const char *path)
+{
+	struct write_decision d;
+	decide_read(&c->sb->policy.writes, path, &d);
+	const struct narrowing *by = NULL;
+	for (size_t i = 0; d.allowed && i < c->narrowed_count; i++) {
+		by = c->narrowed[i];
+		decide_read(&by->policy.writes, path, &d);
+	}
+	if (!d.allowed)
+		refuse(c, path, &d, by, EACCES);
+	return d.allowed;
+}
+
+/* A new descriptor for the object O holds, opened with the target's FLAGS
+ * through /proc/self/fd: never through the name again, so it cannot have
+ * moved.  A FIFO without a peer would stall us: opened non-blocking (it
+ * then answers ENXIO for writing, as with O_NONBLOCK), then made blocking
+ * again if the target asked for that. */
+static int reopen(const struct object *o, int flags)
+{
+	char magic[64];
+	bool fifo = S_ISFIFO(o->st.st_mode);
+	int fd = sys_openat(AT_FDCWD, magic_path(o->fd, magic, sizeof magic),
+			    (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW)) |
+				    O_CLOEXEC | (fifo ? O_NONBLOCK : 0),
+			    0);
+	if (fd >= 0 && fifo && !(flags & O_NONBLOCK))
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
+/* Open the existing object O for the target, for writing (the write
+ * rules decide) or, where reads are mediated, for reading (the read
+ * rules do). */
 static void open_checked(struct fscall *c, struct object *o, int flags)
 {
 	if (!o->has_path || !mediated(c, o->path))
 		return carry_on(c);
 	if (S_ISLNK(o->st.st_mode))
 		return answer(c, -ELOOP);
-	if (!permitted(c, o->path, EACCES))
-		return;
-	char magic[64];
-	int ours = (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW)) | O_CLOEXEC;
-	/* A FIFO without a reader would stall us: it answers ENXIO
-	 * instead, as it would with O_NONBLOCK. */
-	bool fifo = S_ISFIFO(o->st.st_mode);
-	int fd = sys_openat(AT_FDCWD, magic_path(o->fd, magic, sizeof magic),
-			    ours | (fifo ? O_NONBLOCK : 0), 0);
-	if (fd >= 0 && fifo && !(flags & O_NONBLOCK))
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	send_fd(c, fd, flags);
+	bool reading = !(flags & WRITE_FLAGS);
+	if (reading ? readable(c, o->path) : permitted(c, o->path, EACCES))
+		send_fd(c, reopen(o, flags), flags);
 }
 
 static void open_object(struct fscall *c, int dfd, const char *path,
@@ -735,49 +760,6 @@ static void open_tmpfile(struct fscall *c, int dfd, const char *path,
 	object_close(&o);
 }
 
-/* Allowed to read PATH, by our read rules and every nested policy's? */
-static bool readable(struct fscall *c, const char *path)
-{
-	struct write_decision d;
-	decide_read(&c->sb->policy.writes, path, &d);
-	const struct narrowing *by = NULL;
-	for (size_t i = 0; d.allowed && i < c->narrowed_count; i++) {
-		by = c->narrowed[i];
-		decide_read(&by->policy.writes, path, &d);
-	}
-	if (!d.allowed)
-		refuse(c, path, &d, by, EACCES);
-	return d.allowed;
-}
-
-/* An open for reading in a mediated root whose read rules Landlock holds
- * only as a snapshot: opened here when the read rules allow it. */
-static void read_object(struct fscall *c, int dfd, const char *path,
-			int flags)
-{
-	struct object o;
-	int rc = resolve_object(c, dfd, path, !(flags & O_NOFOLLOW), false, &o);
-	if (rc < 0 || !o.has_path || !mediated(c, o.path)) {
-		object_close(&o);
-		return not_ours(c, rc);
-	}
-	c->op = "read";
-	if (S_ISLNK(o.st.st_mode)) {
-		answer(c, -ELOOP);
-	} else if (readable(c, o.path)) {
-		char magic[64];
-		bool fifo = S_ISFIFO(o.st.st_mode);
-		int fd = sys_openat(AT_FDCWD, magic_path(o.fd, magic, sizeof magic),
-				    (flags & ~O_NOFOLLOW) | O_CLOEXEC |
-					    (fifo ? O_NONBLOCK : 0),
-				    0);
-		if (fd >= 0 && fifo && !(flags & O_NONBLOCK))
-			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-		send_fd(c, fd, flags);
-	}
-	object_close(&o);
-}
-
 static void fs_open(struct fscall *c, int dfd, uint64_t path_addr, int flags,
 		    mode_t mode)
 {
@@ -790,8 +772,12 @@ static void fs_open(struct fscall *c, int dfd, uint64_t path_addr, int flags,
 	int rc = read_string(c, path_addr, path, sizeof path);
 	if (rc < 0)
 		return answer(c, rc);
-	if (reading)
-		return read_object(c, dfd, path, flags);
+	if (reading) {
+		/* Landlock's read rules are a snapshot in a mediated root
+		 * with a read deny inside: files made since are opened here. */
+		c->op = "read";
+		return open_object(c, dfd, path, flags);
+	}
 	c->op = flags & O_CREAT ? "create" : "open";
 	if ((flags & __O_TMPFILE) == __O_TMPFILE)
 		return open_tmpfile(c, dfd, path, flags, mode);
