@@ -144,7 +144,8 @@ clean:
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CORPUS := tests/fuzz/corpus/protocol
-FUZZ_SRC := tests/fuzz/fuzz_protocol.c supervisor/protocol.c config/diag.c config/glob.c
+FUZZ_SRC := tests/fuzz/fuzz_protocol.c supervisor/protocol.c config/diag.c config/glob.c \
+	config/paths.c config/system.c
 FUZZ_DEPS := $(FUZZ_SRC) tests/fuzz/fuzz.h supervisor/protocol.h config/diag.h config/glob.h
 
 .PHONY: fuzz fuzz-replay fuzz-seeds
@@ -172,7 +173,7 @@ fuzz-replay: $(BUILD)/fuzz-replay
 $(BUILD)/fuzz-seeds: tests/fuzz/seeds.c supervisor/protocol.c supervisor/protocol.h config/diag.c config/glob.c
 	@mkdir -p $(BUILD)
 	$(CC) $(TEST_CFLAGS) -Isupervisor -o $@ tests/fuzz/seeds.c \
-		supervisor/protocol.c config/diag.c config/glob.c
+		supervisor/protocol.c config/diag.c config/glob.c config/paths.c config/system.c
 
 fuzz-seeds: $(BUILD)/fuzz-seeds
 	@mkdir -p $(BUILD)/fuzz-seeds.d

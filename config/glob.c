@@ -12,6 +12,7 @@
  * that retry only the last '*', so a component costs at most (pattern
  * bytes x name bytes) steps however many '*' it has. */
 #include "glob.h"
+#include "paths.h"
 #include "system.h"
 
 #include <dirent.h>
@@ -28,22 +29,6 @@
 
 /* --- components -------------------------------------------------------- */
 
-/* The next component at *CURSOR, skipping the slashes before it; *LEN is 0
- * at the end.  *CURSOR is left just past the component.  Every '/' splits,
- * escaped or not: a pattern component can never match a '/'. */
-static const char *next_component(const char **cursor, size_t *len)
-{
-	const char *in = *cursor;
-	while (*in == '/')
-		in++;
-	const char *comp = in;
-	while (*in && *in != '/')
-		in++;
-	*len = (size_t)(in - comp);
-	*cursor = in;
-	return comp;
-}
-
 static bool is_dstar(const char *comp, size_t len)
 {
 	return len == 2 && comp[0] == '*' && comp[1] == '*';
@@ -53,7 +38,7 @@ static size_t count_components(const char *text)
 {
 	size_t n = 0, len;
 	const char *cursor = text;
-	while (next_component(&cursor, &len), len)
+	while (path_next_component(&cursor, &len), len)
 		n++;
 	return n;
 }
@@ -241,7 +226,7 @@ static void st_start(const char *pattern, struct states *s)
 	st_set(s, 0);
 	const char *cursor = pattern, *comp;
 	size_t len, i = 0;
-	while ((comp = next_component(&cursor, &len), len) &&
+	while ((comp = path_next_component(&cursor, &len), len) &&
 	       is_dstar(comp, len))
 		st_set(s, ++i);
 }
@@ -257,7 +242,7 @@ static void st_step(const char *pattern, const struct states *cur,
 	memset(next, 0, sizeof *next);
 	const char *cursor = pattern, *comp;
 	size_t len;
-	for (size_t i = 0; (comp = next_component(&cursor, &len), len); i++) {
+	for (size_t i = 0; (comp = path_next_component(&cursor, &len), len); i++) {
 		bool dstar = is_dstar(comp, len);
 		if (st_has(cur, i)) {
 			if (dstar)
@@ -292,7 +277,7 @@ static struct run run(const char *pattern, const char *path)
 		r.deepest = path[0] == '/';
 	const char *cursor = path, *name;
 	size_t len;
-	while ((name = next_component(&cursor, &len), len)) {
+	while ((name = path_next_component(&cursor, &len), len)) {
 		st_step(pattern, &cur, &next, name, len);
 		cur = next;
 		if (st_empty(&cur))
@@ -345,7 +330,7 @@ int glob_check(const char *pattern, char *why, size_t whylen)
 	}
 	const char *cursor = pattern, *comp;
 	size_t len;
-	while (!problem && (comp = next_component(&cursor, &len), len))
+	while (!problem && (comp = path_next_component(&cursor, &len), len))
 		problem = check_component(comp, len);
 	if (!problem)
 		return 0;
@@ -372,7 +357,7 @@ int glob_fixed_prefix(const char *pattern, char *out, size_t outlen)
 {
 	size_t used = 0, len;
 	const char *cursor = pattern, *comp;
-	while ((comp = next_component(&cursor, &len), len) &&
+	while ((comp = path_next_component(&cursor, &len), len) &&
 	       !has_wildcard(comp, len)) {
 		size_t n = unescape(comp, len, NULL);
 		if (used + 1 + n + 1 > outlen)
@@ -412,7 +397,7 @@ bool glob_basename_only(const char *pattern)
 	enum { FIXED, DSTARS, LAST } phase = FIXED;
 	const char *cursor = pattern, *comp;
 	size_t len;
-	while ((comp = next_component(&cursor, &len), len)) {
+	while ((comp = path_next_component(&cursor, &len), len)) {
 		bool dstar = is_dstar(comp, len);
 		switch (phase) {
 		case FIXED:

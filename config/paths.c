@@ -11,9 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The next component of a path at *cursor, skipping slashes before it;
- * *len is 0 at the end.  *cursor is left just past the component. */
-static const char *next_component(const char **cursor, size_t *len)
+const char *path_next_component(const char **cursor, size_t *len)
 {
 	const char *in = *cursor;
 	while (*in == '/')
@@ -34,7 +32,7 @@ void path_normalize(char *path)
 	const char *in = path;
 	while (*in) {
 		size_t len;
-		const char *comp = next_component(&in, &len);
+		const char *comp = path_next_component(&in, &len);
 		if (len == 0 || (len == 1 && comp[0] == '.'))
 			continue;
 		if (len == 2 && comp[0] == '.' && comp[1] == '.') {
@@ -181,7 +179,7 @@ static void resolve_links(const char *abs, int depth,
 	const char *p = abs;
 	while (*p) {
 		size_t clen;
-		const char *comp = next_component(&p, &clen);
+		const char *comp = path_next_component(&p, &clen);
 		if (!clen)
 			break;
 		if (plen + 1 + clen >= sizeof prefix)

@@ -9,6 +9,11 @@
  * resolve ".." against the previous component, drop a trailing '/'. */
 void path_normalize(char *path);
 
+/* The next component of a path at *CURSOR, skipping the slashes before it;
+ * *LEN is 0 at the end.  *CURSOR is left just past the component.  Every
+ * '/' splits (a glob pattern's components too: none can match a '/'). */
+const char *path_next_component(const char **cursor, size_t *len);
+
 /* Expand "~", "~/x" (from HOME) and relative paths (against CWD) into a
  * normalised absolute path.  Returns NULL with ERR set when "~" is used and
  * HOME is unset or not absolute. */
