@@ -172,7 +172,7 @@ static void report(struct fscall *c, const char *path, const char *hint,
 	snprintf(what, sizeof what, "%s %s", c->op, escaped);
 	escape_path(hint_escaped, sizeof hint_escaped, hint);
 	reporter_refusal(&c->sb->reporter, by ? by->tool : c->sb->tool,
-			 (int)c->tid, what, hint_escaped, NULL);
+			 (int)target_tgid(c->tid), what, hint_escaped, NULL);
 }
 
 static void refuse(struct fscall *c, const char *path,

@@ -232,8 +232,8 @@ static void deny(struct call *c, const struct decision *d)
 	const struct narrowing *by = c->refused_by;
 	if (d->hint)
 		reporter_refusal(&c->sb->reporter, by ? by->tool : c->sb->tool,
-				 (int)c->req->pid, d->what, d->hint,
-				 by ? by->config : c->sb->config);
+				 (int)target_tgid((pid_t)c->req->pid), d->what,
+				 d->hint, by ? by->config : c->sb->config);
 	notify_answer(c->sb->listener, c->req->id, 0, d->error);
 }
 

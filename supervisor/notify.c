@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -119,6 +120,23 @@ int target_cwd(pid_t tid, char *buf, size_t len)
 	}
 	buf[n] = '\0';
 	return 0;
+}
+
+pid_t target_tgid(pid_t tid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return tid;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return tid;
+	buf[n] = '\0';
+	const char *t = strstr(buf, "\nTgid:\t");
+	long tgid = t ? strtol(t + 7, NULL, 10) : 0;
+	return tgid > 0 ? (pid_t)tgid : tid;
 }
 
 bool target_root_is_ours(pid_t tid)

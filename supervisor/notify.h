@@ -55,4 +55,8 @@ int target_read(pid_t tid, uint64_t addr, void *buf, size_t len);
 int target_cwd(pid_t tid, char *buf, size_t len);
 bool target_root_is_ours(pid_t tid);
 
+/* The process TID belongs to, for reports: a refusal names the tool's
+ * process as ps shows it, not one of its threads.  TID when unknown. */
+pid_t target_tgid(pid_t tid);
+
 #endif

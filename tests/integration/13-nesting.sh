@@ -87,3 +87,18 @@ check "outer: the pattern is not the outer policy's" 0 med "$TRY" write "$p/med/
 check "outer again, at once and later" 0 med sh -c \
 	"'$LS' -c '$T/cfg/medin.ini' -- '$TRY' write '$p/med/build/x' >/dev/null &&
 	 '$TRY' write '$p/med/after0' && sleep 0.4 && '$TRY' write '$p/med/after1'"
+
+# A refusal on a thread names the tool's process, as ps shows it.
+mkdir -p "$p/med/.git/hooks"
+if command -v python3 >/dev/null; then
+	check "a thread's refused write" 0 med python3 -c "
+import os, threading
+def w():
+    try: open('$p/med/.git/hooks/x', 'w')
+    except OSError: pass
+t = threading.Thread(target=w); t.start(); t.join(); print(os.getpid())"
+	pid=$(head -n 1 "$T/out")
+	check_err "is reported with the process id ($pid), not the thread's" "refused create .*/\\.git/hooks/x by python3 \\(pid $pid\\)"
+else
+	skip "a thread's refusal names the process" "no python3"
+fi
