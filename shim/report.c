@@ -151,8 +151,8 @@ void report_policy(FILE *out, const struct report *r)
 			fprintf(out, "  %s\n", l->mediated_roots[i]);
 	}
 	if (l->write_glob_count)
-		fprintf(out, "write-denied by pattern, matched when a write "
-			     "happens:\n");
+		fprintf(out, "patterns, matched when a write happens (an "
+			     "allowWrite one only in a mediated root):\n");
 	for (size_t i = 0; i < l->write_glob_count; i++) {
 		fprintf(out, "  %-40s %s", l->write_globs[i].pattern,
 			l->write_globs[i].key);
