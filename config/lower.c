@@ -30,7 +30,8 @@ struct walk {
 	unsigned path_grant;
 	const struct deny *denies;
 	size_t deny_count;
-	bool mediate;       /* out->write_globs apply (write walk) */       /* a root with a deny inside becomes mediated */
+	bool mediate;       /* a root with a deny inside becomes mediated, and
+			       out->write_globs apply (the write walk) */
 	bool collect_allow; /* keep the roots as out->allow_roots */
 	bool collect_read;  /* keep the roots as out->read_allows */
 	const char *why;
@@ -339,6 +340,14 @@ static void keep_glob(struct lowered *out, char *pattern, const char *key,
 static int grant_pattern(struct walk *w, const struct path_entry *e,
 			 const char *key)
 {
+	if (strcmp(key, "allowRead") == 0) {
+		/* Reads are granted by Landlock alone: no pattern there. */
+		format_error(w->err, w->errlen,
+			     "%s:%d: allowRead does not take patterns: name "
+			     "the paths",
+			     e->src.file, e->src.line);
+		return -1;
+	}
 	if (!w->collect_allow)
 		return 0; /* the read walk: inside a write root anyway */
 	char why[256];
@@ -347,7 +356,8 @@ static int grant_pattern(struct walk *w, const struct path_entry *e,
 	char *pattern = abs ? canonical_pattern(abs) : NULL;
 	if (!pattern || glob_check(pattern, why, sizeof why) < 0) {
 		format_error(w->err, w->errlen, "%s:%d: %s", e->src.file,
-			     e->src.line, pattern ? why : "bad pattern");
+			     e->src.line,
+			     !abs || pattern ? why : "pattern too long");
 		free(abs);
 		free(pattern);
 		return -1;

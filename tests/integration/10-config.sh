@@ -218,3 +218,21 @@ INI
 check "an empty assignment with a comment" 0 "$LS" --check
 if grep -q "^  $T/w1 " "$T/out"; then _tap_result "not ok" "'allowWrite = ; note' cleared the list"
 else _tap_result ok "'allowWrite = ; note' cleared the list"; fi
+
+# Patterns: allowRead takes none (reads are Landlock's alone), and a '**'
+# inside a component is refused, each with file:line.
+write_config <<INI
+[sandbox]
+allowWrite = .
+denyRead = ~/.ssh
+allowRead = ~/.ssh/*.pub
+INI
+check "allowRead with a pattern is refused" 1 "$LS" -- true
+check_err "naming the line" 'config.ini:4: allowRead does not take patterns'
+write_config <<INI
+[sandbox]
+allowWrite = .
+denyWrite = src/a**b
+INI
+check "a '**' inside a component is refused" 1 "$LS" -- true
+check_err "naming the line" "config.ini:3: '\\*\\*' must be a whole path component"
