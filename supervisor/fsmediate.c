@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <linux/openat2.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -557,18 +558,32 @@ static void send_fd(struct fscall *c, int fd, int flags)
 struct fifo_job {
 	int listener;
 	uint64_t id;
-	int dir;
+	int dir;  /* the directory NAME is in, or with NAME "" the object */
 	char name[NAME_MAX + 1];
 	int flags;
 };
 
-/* Opening a FIFO for writing waits for a reader: on a thread of its own,
- * so that one target cannot stall every sandbox. */
+/* FIFOs opened on a thread of their own; a tool could leave many waiting
+ * for a peer that never comes: at most this many wait at once. */
+#define MAX_FIFO_WORKERS 64
+static atomic_int fifo_workers;
+
+/* Opening a FIFO waits for its peer: on a thread of its own, so that one
+ * target cannot stall every sandbox. */
 static void *fifo_worker(void *arg)
 {
 	struct fifo_job *job = arg;
-	int fd = sys_openat(job->dir, job->name,
-			    (job->flags & ~O_CREAT) | O_NOFOLLOW | O_CLOEXEC, 0);
+	char magic[64];
+	int fd = job->name[0]
+			 ? sys_openat(job->dir, job->name,
+				      (job->flags & ~O_CREAT) | O_NOFOLLOW |
+					      O_CLOEXEC,
+				      0)
+			 : sys_openat(AT_FDCWD,
+				      magic_path(job->dir, magic, sizeof magic),
+				      (job->flags & ~(O_CREAT | O_NOFOLLOW)) |
+					      O_CLOEXEC,
+				      0);
 	if (fd < 0 || notify_send_fd(job->listener, job->id, fd,
 				     (job->flags & O_CLOEXEC) != 0) < 0)
 		notify_answer(job->listener, job->id, 0, fd < 0 ? errno : EIO);
@@ -577,23 +592,28 @@ static void *fifo_worker(void *arg)
 	close(job->dir);
 	close(job->listener);
 	free(job);
+	atomic_fetch_sub(&fifo_workers, 1);
 	return NULL;
 }
 
-static void open_fifo_later(struct fscall *c, const struct entry *e, int flags)
+/* Open NAME in DIR (or, with NAME "", the object DIR holds) for the
+ * target on a worker thread, which answers.  EAGAIN when too many wait. */
+static void open_fifo_later(struct fscall *c, int dir, const char *name,
+			    int flags)
 {
-	struct fifo_job *job = malloc(sizeof *job);
+	struct fifo_job *job = NULL;
 	pthread_t t;
 	pthread_attr_t attr;
-	if (!job) {
-		answer(c, -ENOMEM);
-		return;
+	if (atomic_fetch_add(&fifo_workers, 1) >= MAX_FIFO_WORKERS ||
+	    !(job = malloc(sizeof *job))) {
+		atomic_fetch_sub(&fifo_workers, 1);
+		return answer(c, -EAGAIN);
 	}
 	*job = (struct fifo_job){
 		fcntl(c->sb->listener, F_DUPFD_CLOEXEC, 0), c->req->id,
-		fcntl(e->dir, F_DUPFD_CLOEXEC, 0), "", flags,
+		fcntl(dir, F_DUPFD_CLOEXEC, 0), "", flags,
 	};
-	strcpy(job->name, e->name);
+	snprintf(job->name, sizeof job->name, "%s", name);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	if (job->listener < 0 || job->dir < 0 ||
@@ -603,9 +623,18 @@ static void open_fifo_later(struct fscall *c, const struct entry *e, int flags)
 		if (job->dir >= 0)
 			close(job->dir);
 		free(job);
+		atomic_fetch_sub(&fifo_workers, 1);
 		answer(c, -EAGAIN);
 	}
 	pthread_attr_destroy(&attr);
+}
+
+/* Would opening a FIFO with FLAGS wait for a peer?  A blocking open for
+ * reading always may; one for writing when no reader is there (ENXIO from
+ * a non-blocking try says so). */
+static bool fifo_waits(int flags)
+{
+	return !(flags & O_NONBLOCK) && (flags & O_ACCMODE) != O_RDWR;
 }
 
 /* Open the existing entry E for the target with FLAGS (never following a
@@ -614,15 +643,8 @@ static void open_existing(struct fscall *c, const struct entry *e,
 			  const struct stat *st, int flags)
 {
 	int ours = (flags & ~(O_CREAT | O_EXCL)) | O_NOFOLLOW | O_CLOEXEC;
-	if (S_ISFIFO(st->st_mode) && (flags & O_ACCMODE) == O_WRONLY &&
-	    !(flags & O_NONBLOCK)) {
-		int fd = sys_openat(e->dir, e->name, ours | O_NONBLOCK, 0);
-		if (fd < 0 && errno == ENXIO)
-			return open_fifo_later(c, e, flags);
-		if (fd >= 0)
-			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-		return send_fd(c, fd, flags);
-	}
+	if (S_ISFIFO(st->st_mode) && fifo_waits(flags))
+		return open_fifo_later(c, e->dir, e->name, flags);
 	send_fd(c, sys_openat(e->dir, e->name, ours, 0), flags);
 }
 
@@ -657,20 +679,13 @@ static bool readable(struct fscall *c, const char *path)
 
 /* A new descriptor for the object O holds, opened with the target's FLAGS
  * through /proc/self/fd: never through the name again, so it cannot have
- * moved.  A FIFO without a peer would stall us: opened non-blocking (it
- * then answers ENXIO for writing, as with O_NONBLOCK), then made blocking
- * again if the target asked for that. */
+ * moved. */
 static int reopen(const struct object *o, int flags)
 {
 	char magic[64];
-	bool fifo = S_ISFIFO(o->st.st_mode);
-	int fd = sys_openat(AT_FDCWD, magic_path(o->fd, magic, sizeof magic),
-			    (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW)) |
-				    O_CLOEXEC | (fifo ? O_NONBLOCK : 0),
-			    0);
-	if (fd >= 0 && fifo && !(flags & O_NONBLOCK))
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	return fd;
+	return sys_openat(AT_FDCWD, magic_path(o->fd, magic, sizeof magic),
+			  (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW)) | O_CLOEXEC,
+			  0);
 }
 
 /* Open the existing object O for the target, for writing (the write
@@ -683,8 +698,11 @@ static void open_checked(struct fscall *c, struct object *o, int flags)
 	if (S_ISLNK(o->st.st_mode))
 		return answer(c, -ELOOP);
 	bool reading = !(flags & WRITE_FLAGS);
-	if (reading ? readable(c, o->path) : permitted(c, o->path, EACCES))
-		send_fd(c, reopen(o, flags), flags);
+	if (!(reading ? readable(c, o->path) : permitted(c, o->path, EACCES)))
+		return;
+	if (S_ISFIFO(o->st.st_mode) && fifo_waits(flags))
+		return open_fifo_later(c, o->fd, "", flags);
+	send_fd(c, reopen(o, flags), flags);
 }
 
 static void open_object(struct fscall *c, int dfd, const char *path,

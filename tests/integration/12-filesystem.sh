@@ -204,3 +204,23 @@ chmod 755 "$T/rg/locked"
 for i in $(seq 1 250); do mkdir -p "$T/rg/big/d$i"; for j in $(seq 1 90); do : >"$T/rg/big/d$i/f$j"; done; done
 check "a read pattern over a tree too big to walk refuses to run" 1 "$LS" -- true
 check_err "and says which line and what to do" 'config.ini:3: .*matches below a tree of over 20000 entries.*narrow the pattern'
+
+# A FIFO in a mediated root: opening it waits for the peer, as it does
+# outside, on a thread of the supervisor's own (other calls go on).
+write_config <<INI
+[sandbox]
+allowWrite = $p
+denyWrite = $p/protected
+INI
+mkfifo "$p/fifo1" "$p/fifo2"
+(sleep 0.4; cat "$p/fifo1" >"$T/fifo1.out") &
+check "a writer with O_CREAT waits for its reader" 0 timeout 10 "$LS" -- sh -c "echo through > $p/fifo1"
+wait
+check "  and the reader gets the line" 0 grep -qx through "$T/fifo1.out"
+(sleep 0.4; cat "$p/fifo2" >"$T/fifo2.out") &
+check "a writer without O_CREAT waits too" 0 timeout 10 "$LS" -- "$TRY" append "$p/fifo2" plain
+wait
+check "  and the reader gets it" 0 grep -q plain "$T/fifo2.out"
+check "meanwhile other calls are served" 0 timeout 10 "$LS" -- sh -c \
+	"(echo late > $p/fifo1 &) ; sleep 0.2; echo other > $p/other.txt; cat $p/fifo1 >/dev/null"
+rm -f "$p/fifo1" "$p/fifo2"
