@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/fs.h>
 #include <linux/netlink.h>
 #include <linux/seccomp.h>
 #include <netinet/in.h>
@@ -34,6 +35,9 @@
 #endif
 #ifndef SECCOMP_RET_USER_NOTIF
 #define SECCOMP_RET_USER_NOTIF 0x7fc00000U
+#endif
+#ifndef FS_IOC32_SETFLAGS
+#define FS_IOC32_SETFLAGS _IOW('f', 2, int)
 #endif
 #ifndef TIOCLINUX
 #define TIOCLINUX 0x541C
@@ -252,7 +256,14 @@ static void ioctl_rules(struct prog *p)
 	place(p, L_IOCTL);
 	load(p, ARG_LO(1));
 	jump(p, BPF_JEQ, TIOCSTI, L_EPERM, L_NEXT);
-	jump(p, BPF_JEQ, TIOCLINUX, L_EPERM, L_ALLOW);
+	jump(p, BPF_JEQ, TIOCLINUX, L_EPERM, L_NEXT);
+	/* Inode flags (append-only, immutable, nodump, casefold...) and
+	 * project attributes: changed through any descriptor, a read-only
+	 * one on a denied file too, and checked by neither Landlock nor
+	 * the supervisor. */
+	jump(p, BPF_JEQ, FS_IOC_SETFLAGS, L_EPERM, L_NEXT);
+	jump(p, BPF_JEQ, FS_IOC32_SETFLAGS, L_EPERM, L_NEXT);
+	jump(p, BPF_JEQ, FS_IOC_FSSETXATTR, L_EPERM, L_ALLOW);
 }
 
 static void seccomp_rules(struct prog *p)

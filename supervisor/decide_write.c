@@ -85,15 +85,40 @@ bool write_mkdir_exempt(const struct write_decision *d)
 	       (len >= 3 && strcmp(r->path + len - 3, "/**") == 0);
 }
 
-bool write_move_unsafe(const struct write_policy *wp, const char *dir)
+/* Does a deny lie strictly below DIR, or could a pattern (other than one
+ * on the last component alone) match strictly below it? */
+static bool holds_deny(const struct write_rule *r, const char *dir)
+{
+	if (!r->glob)
+		return path_strictly_within(r->path, dir);
+	return !glob_basename_only(r->path) && glob_may_match_below(r->path, dir);
+}
+
+/* A pattern on the last component alone (PREFIX / ** / NAME) matches by
+ * name below PREFIX: a move changes that only when it crosses PREFIX, or
+ * moves PREFIX itself. */
+static bool crosses_prefix(const struct write_rule *r, const char *from,
+			   const char *to)
+{
+	char prefix[4096];
+	if (!r->glob || !glob_basename_only(r->path) ||
+	    glob_fixed_prefix(r->path, prefix, sizeof prefix) < 0)
+		return false;
+	return path_strictly_within(prefix, from) ||
+	       path_strictly_within(prefix, to) ||
+	       path_within(from, prefix) != path_within(to, prefix);
+}
+
+bool write_move_unsafe(const struct write_policy *wp, const char *from,
+		       const char *to)
 {
 	for (size_t i = 0; i < wp->rule_count; i++) {
 		const struct write_rule *r = &wp->rules[i];
-		if (r->kind != WRITE_DENY && r->kind != WRITE_MANDATORY)
+		if (r->kind != WRITE_DENY && r->kind != WRITE_MANDATORY &&
+		    r->kind != READ_DENY)
 			continue;
-		if (r->glob ? !glob_basename_only(r->path) &&
-				      glob_may_match_below(r->path, dir)
-			    : path_strictly_within(r->path, dir))
+		if (holds_deny(r, from) || holds_deny(r, to) ||
+		    crosses_prefix(r, from, to))
 			return true;
 	}
 	return false;

@@ -70,11 +70,15 @@ void decide_read(const struct write_policy *wp, const char *path,
  * file), only for a path or a pattern ending in a "**" component. */
 bool write_mkdir_exempt(const struct write_decision *d);
 
-/* Moving the directory at DIR (either way) would carry denied paths with it
- * or plant a tree where a deny would apply to its contents: a deny is
- * strictly below DIR, or a pattern could match strictly below it (except
- * a pattern on the last component alone, which a move does not change). */
-bool write_move_unsafe(const struct write_policy *wp, const char *dir);
+/* Would renaming FROM to TO (either way: an exchange too) move denied
+ * paths or plant a tree where a deny applies?  True when a deny lies
+ * strictly below either, when a pattern could match strictly below
+ * either, and, for a pattern on the last component alone (PREFIX / ** /
+ * NAME, which a move inside PREFIX never changes), when the move crosses
+ * PREFIX or moves it.  Asked whatever FROM is: a racer can swap a file
+ * for a directory between a look at its type and the rename. */
+bool write_move_unsafe(const struct write_policy *wp, const char *from,
+		       const char *to);
 
 /* The report's hint for a refusal of PATH: the rule and where it is, or
  * the allowWrite line that would grant it.  CONFIG is the config origin

@@ -236,12 +236,13 @@ static bool permitted(struct fscall *c, const char *path, int error)
 	return permitted_as(c, path, false, error, NULL);
 }
 
-static bool move_unsafe(const struct fscall *c, const char *dir)
+static bool move_unsafe(const struct fscall *c, const char *from,
+			const char *to)
 {
-	if (write_move_unsafe(&c->sb->policy.writes, dir))
+	if (write_move_unsafe(&c->sb->policy.writes, from, to))
 		return true;
 	for (size_t i = 0; i < c->narrowed_count; i++)
-		if (write_move_unsafe(&c->narrowed[i]->policy.writes, dir))
+		if (write_move_unsafe(&c->narrowed[i]->policy.writes, from, to))
 			return true;
 	return false;
 }
@@ -953,13 +954,6 @@ static int read_two(struct fscall *c, uint64_t a, char *pa, uint64_t b,
 	return 0;
 }
 
-static bool is_dir_entry(const struct entry *e)
-{
-	struct stat st;
-	return fstatat(e->dir, e->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	       S_ISDIR(st.st_mode);
-}
-
 static void fs_rename(struct fscall *c, int olddfd, uint64_t oldaddr,
 		      int newdfd, uint64_t newaddr, unsigned flags)
 {
@@ -979,15 +973,14 @@ static void fs_rename(struct fscall *c, int olddfd, uint64_t oldaddr,
 	else if (!permitted(c, from.path, EACCES) ||
 		 !permitted(c, to.path, EACCES))
 		; /* answered */
-	else if ((is_dir_entry(&from) ||
-		  ((flags & RENAME_EXCHANGE) && is_dir_entry(&to))) &&
-		 (move_unsafe(c, from.path) || move_unsafe(c, to.path))) {
+	else if (move_unsafe(c, from.path, to.path)) {
 		/* EXDEV, as Landlock says for a move it cannot allow: mv and
-		 * friends then copy and delete, file by file, each decided. */
+		 * friends then copy and delete, file by file, each decided.
+		 * Whatever the entry is now: a racer could make it a
+		 * directory between a look and the rename. */
 		report(c, from.path,
-		       "the directory holds or would hold a path a deny "
-		       "names; moving it would carry the deny's contents "
-		       "away (tools then copy instead)",
+		       "the move could carry a denied path out of its deny "
+		       "or plant one (tools then copy instead)",
 		       NULL);
 		answer(c, -EXDEV);
 	} else {
@@ -1097,15 +1090,28 @@ static int meta_object(struct fscall *c, int dfd, uint64_t path_addr,
 		empty_ok = true;
 	}
 	int rc = resolve_object(c, dfd, path, follow, empty_ok, o);
-	if (rc == -ELOOP) {
-		refuse_unresolved(c, path);
-		return 1;
-	}
 	if (rc < 0) {
-		answer(c, rc);
+		object_close(o);
+		if (rc == -ELOOP)
+			refuse_unresolved(c, path);
+		else
+			answer(c, rc);
 		return 1;
 	}
-	/* Pipes, sockets, unlinked files: no place a rule could name. */
+	/* Pipes, sockets, unlinked files: no place a rule could name.  A
+	 * linked file or directory whose path we cannot read (deeper than
+	 * PATH_MAX from /) could be a denied one: refused. */
+	bool named = S_ISREG(o->st.st_mode) || S_ISDIR(o->st.st_mode) ||
+		     S_ISLNK(o->st.st_mode);
+	if (!o->has_path && named && o->st.st_nlink > 0) {
+		report(c, "(a path longer than PATH_MAX)",
+		       "landstrip-supervisor decides by path, and cannot "
+		       "name this one",
+		       NULL);
+		object_close(o);
+		answer(c, -EACCES);
+		return 1;
+	}
 	if (o->has_path && !permitted(c, o->path, EACCES)) {
 		object_close(o);
 		return 1;

@@ -2408,6 +2408,72 @@ static void *mover(void *arg)
  * successful move is an escape, and so is any race-* file under DST at
  * the end.  Prints "ok moved=0 created=N racer=ERRNO" or "ESCAPED: ..."
  * (exit 3). */
+/* race-type-swap ITER DIR DEST: in DIR a racer thread keeps exchanging a
+ * file "f" with a directory "d" holding hooks/pre-commit, while the main
+ * thread keeps renaming DIR/f to DEST (where the tree would plant a denied
+ * path).  Prints "ok N EXDEV, M renamed files" or "ESCAPED" (exit 3) when
+ * a directory ever landed at DEST. */
+static volatile int type_swap_stop;
+static const char *type_swap_dir;
+
+static void *type_swap_racer(void *arg)
+{
+	(void)arg;
+	char f[PATH_MAX], d[PATH_MAX];
+	snprintf(f, sizeof f, "%s/f", type_swap_dir);
+	snprintf(d, sizeof d, "%s/d", type_swap_dir);
+	while (!type_swap_stop)
+		syscall(SYS_renameat2, AT_FDCWD, f, AT_FDCWD, d,
+			1 << 1 /* RENAME_EXCHANGE */);
+	return NULL;
+}
+
+static int cmd_race_type_swap(int argc, char **argv)
+{
+	(void)argc;
+	long iter = atol(argv[0]);
+	type_swap_dir = argv[1];
+	const char *dest = argv[2];
+	char path[PATH_MAX], f[PATH_MAX];
+	snprintf(path, sizeof path, "%s/d", argv[1]);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/d/hooks", argv[1]);
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return fail("mkdir");
+	snprintf(path, sizeof path, "%s/d/hooks/pre-commit", argv[1]);
+	snprintf(f, sizeof f, "%s/f", argv[1]);
+	int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0755);
+	int fd2 = open(f, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+	if (fd < 0 || fd2 < 0)
+		return fail("open");
+	close(fd);
+	close(fd2);
+	pthread_t t;
+	if (pthread_create(&t, NULL, type_swap_racer, NULL) != 0)
+		return fail("pthread_create");
+	long exdev = 0, files = 0;
+	int escaped = 0;
+	for (long i = 0; i < iter && !escaped; i++) {
+		if (rename(f, dest) < 0) {
+			exdev += errno == EXDEV;
+			continue;
+		}
+		struct stat st;
+		if (lstat(dest, &st) == 0 && S_ISDIR(st.st_mode))
+			escaped = 1;
+		else
+			files += rename(dest, f) == 0;
+	}
+	type_swap_stop = 1;
+	pthread_join(t, NULL);
+	if (escaped) {
+		printf("ESCAPED\n");
+		return 3;
+	}
+	printf("ok %ld EXDEV, %ld renamed files\n", exdev, files);
+	return 0;
+}
+
 static int cmd_race_rename(int argc, char **argv)
 {
 	(void)argc;
@@ -2902,6 +2968,7 @@ static const struct command commands[] = {
 	{"race-path-memory", 4, 4, cmd_race_path_memory, "ITERATIONS OP GOOD BAD"},
 	{"race-symlink", 3, 4, cmd_race_symlink, "ITERATIONS DIR DENIED [thread|none]"},
 	{"exchange-loop", 3, 4, cmd_exchange_loop, "SECONDS A B [STOPFILE]"},
+	{"race-type-swap", 3, 3, cmd_race_type_swap, "ITER DIR DEST"},
 	{"race-rename", 3, 3, cmd_race_rename, "ITERATIONS SRC DST"},
 	/* network */
 	{"socket", 2, 3, cmd_socket, "FAMILY TYPE [PROTO]"},

@@ -101,21 +101,29 @@ static void mediated_roots(void)
 static void moves_that_carry_denies(void)
 {
 	static const struct {
-		const char *dir;
+		const char *from, *to;
 		bool unsafe;
 	} rows[] = {
-		{"/p/.git", true},        /* holds .git/hooks */
-		{"/p", true},
-		{"/p/.git/hooks", false}, /* the deny itself: decided as an entry */
-		{"/p/src", false},        /* the .env pattern: last component only */
-		{"/p/secrets", true},     /* its pattern matches below it too */
-		{"/p/cfg", true},         /* holds the mandatory config file */
-		{"/p/vaul", false},
-		{"/tmp", false},
+		{"/p/.git", "/p/g2", true},        /* holds .git/hooks */
+		{"/p/x", "/p/.git", true},         /* would plant .git/hooks */
+		{"/p", "/q", true},
+		{"/p/.git/hooks", "/p/h", false},  /* the deny itself: decided
+						      as an entry */
+		{"/p/src", "/p/lib", false},       /* .env pattern: inside p */
+		{"/p/a/b", "/p/c", false},
+		/* ... but not across its prefix, either way */
+		{"/p/a", "/tmp/a", true},
+		{"/tmp/z", "/p/z", true},
+		{"/tmp/z", "/tmp/y", false},
+		{"/p/secrets", "/p/s2", true},     /* its pattern below it */
+		{"/p/cfg", "/p/c2", true},         /* the mandatory file */
+		{"/p/vaul", "/p/vaul2", false},
 	};
 	for (size_t i = 0; i < COUNT_OF(rows); i++) {
-		test_row("%s", rows[i].dir);
-		CHECK_INT(write_move_unsafe(&policy, rows[i].dir),
+		test_row("%s -> %s", rows[i].from, rows[i].to);
+		CHECK_INT(write_move_unsafe(&policy, rows[i].from, rows[i].to),
+			  rows[i].unsafe);
+		CHECK_INT(write_move_unsafe(&policy, rows[i].to, rows[i].from),
 			  rows[i].unsafe);
 	}
 }

@@ -1,0 +1,90 @@
+#!/bin/bash
+# Attacks found in review of the write broker: directory moves that carry a
+# file out of a name pattern's reach and back (or plant one), a file
+# swapped for a directory while its rename is decided, and metadata calls
+# on a denied file whose path is too long for the supervisor to name.
+. "$(dirname "$0")/../lib/tap.sh"
+
+pass() { # DESC CMD...: a result computed by the script itself
+	local desc=$1
+	shift
+	if "$@"; then _tap_result ok "$desc"; else _tap_result "not ok" "$desc"; fi
+}
+
+p="$T/proj"
+o="$T/other"
+mkdir -p "$o" "$p/a/b" "$p/sub/a"
+echo secret >"$p/a/b/.env"
+echo secret >"$p/sub/a/.env"
+chmod 600 "$p/a/b/.env"
+write_config <<INI
+[sandbox]
+allowWrite = .
+allowWrite = $o
+denyWrite = **/.env
+denyWrite = .git/hooks
+INI
+
+# 1. Out of the pattern's reach and back.
+check "baseline: the directory can be moved out unconfined" 0 "$TRY" rename "$p/a" "$o/a"
+mv "$o/a" "$p/a"
+check "move a directory holding a .env out of the project" 1 "$LS" -- "$TRY" rename "$p/a" "$o/a"
+check_out "refused with EXDEV" '^EXDEV$'
+check_err "reported" 'refused rename .*/proj/a by try'
+check "the whole attack (out, write, back) through mv" 0 "$LS" -- sh -c \
+	"mv $p/a $o/a 2>/dev/null; echo PWNED > $o/a/b/.env 2>/dev/null; mv $o/a $p/a 2>/dev/null; true"
+pass "the .env in the project is untouched" test "$(cat "$p/a/b/.env")" = secret
+# ... and planting one from outside.
+mkdir -p "$o/z" && echo PLANTED >"$o/z/.env"
+check "move a directory holding a .env into the project" 1 "$LS" -- "$TRY" rename "$o/z" "$p/z"
+check_out "refused with EXDEV" '^EXDEV$'
+pass "nothing planted" test ! -e "$p/z/.env"
+# ... and a deeper prefix inside the same root.
+write_config <<INI
+[sandbox]
+allowWrite = .
+denyWrite = sub/**/.env
+INI
+check "a pattern below the root: moving out of its prefix" 1 "$LS" -- "$TRY" rename "$p/sub/a" "$p/a2"
+check_out "refused with EXDEV" '^EXDEV$'
+check "moving inside its prefix is fine" 0 "$LS" -- "$TRY" rename "$p/sub/a" "$p/sub/a3"
+pass "and the .env moved with it" test "$(cat "$p/sub/a3/.env")" = secret
+
+# 2. A file swapped for a directory (holding hooks/pre-commit) while its
+# rename to .git is decided: a racer thread exchanges them.
+write_config <<INI
+[sandbox]
+allowWrite = .
+allowWrite = $o
+denyWrite = .git/hooks
+INI
+rm -rf "$p/.git" "$o/race"
+mkdir -p "$o/race"
+check "baseline: the race wins unconfined" 3 "$TRY" race-type-swap 3000 "$o/race" "$p/.git"
+rm -rf "$p/.git" "$o/race" && mkdir -p "$o/race"
+check "a racer swapping a file for a tree cannot plant .git/hooks" 0 \
+	"$LS" -- "$TRY" race-type-swap "${RACE_N:-1500}" "$o/race" "$p/.git"
+pass "no .git/hooks/pre-commit" test ! -e "$p/.git/hooks/pre-commit"
+
+# 3. Metadata on a denied file reached by a path longer than PATH_MAX from
+# the root: the supervisor cannot name it, so it refuses.
+write_config <<INI
+[sandbox]
+allowWrite = .
+denyWrite = **/.env
+INI
+# The chain is made inside the sandbox, each step short enough to be
+# named; the last directory brings the moved tree's path to 4095 bytes.
+check "chmod of a denied file moved below a 4 KB deep chain" 1 "$LS" -- sh -c "
+	set -e; cd $p
+	while [ \${#PWD} -lt 4000 ]; do
+		mkdir dddddddddddddddddddddddddddddddddddddddddddddddddd
+		cd dddddddddddddddddddddddddddddddddddddddddddddddddd
+	done
+	n=\$((4092 - \${#PWD})); pad=\$(printf '%*s' \$n '' | tr ' ' e)
+	mkdir \$pad; cd \$pad
+	mv $p/a a
+	chmod 666 a/b/.env"
+check_err "refused by the supervisor, which cannot name the path" 'refused chmod .*cannot name this one'
+mode=$(find "$p" -path '*/a/b/.env' -printf '%m' 2>/dev/null)
+pass "the .env kept its mode (got $mode)" test "$mode" = 600
