@@ -564,13 +564,14 @@ struct fifo_job {
 	int flags;
 };
 
-/* FIFOs opened on a thread of their own; a tool could leave many waiting
+/* Opens that wait (a FIFO for its peer, a file for its lease to be
+ * broken) run on threads of their own; a tool could leave many waiting
  * for a peer that never comes: at most this many wait at once. */
 #define MAX_FIFO_WORKERS 64
 static atomic_int fifo_workers;
 
-/* Opening a FIFO waits for its peer: on a thread of its own, so that one
- * target cannot stall every sandbox. */
+/* An open that waits, on a thread of its own, so that one target cannot
+ * stall every sandbox. */
 static void *fifo_worker(void *arg)
 {
 	struct fifo_job *job = arg;
@@ -638,15 +639,39 @@ static bool fifo_waits(int flags)
 	return !(flags & O_NONBLOCK) && (flags & O_ACCMODE) != O_RDWR;
 }
 
+/* The status flags F_SETFL can set, of those the target asked for. */
+#define SETFL_FLAGS (O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME)
+
+/* Open NAME in DIR (with NAME "", the object DIR holds) for the target
+ * and answer with the new descriptor, never blocking the supervisor: a
+ * FIFO that waits for its peer, or a file whose lease must first be
+ * broken (EWOULDBLOCK from a non-blocking try), is opened on a worker. */
+static void open_and_send(struct fscall *c, int dir, const char *name,
+			  int flags, mode_t mode, bool fifo)
+{
+	if (fifo && fifo_waits(flags))
+		return open_fifo_later(c, dir, name, flags);
+	char magic[64];
+	int ours = flags | O_CLOEXEC | O_NONBLOCK;
+	int fd = name[0] ? sys_openat(dir, name, ours | O_NOFOLLOW, mode)
+			 : sys_openat(AT_FDCWD,
+				      magic_path(dir, magic, sizeof magic),
+				      ours & ~(O_CREAT | O_EXCL | O_NOFOLLOW),
+				      0);
+	if (fd < 0 && errno == EWOULDBLOCK && !(flags & O_NONBLOCK))
+		return open_fifo_later(c, dir, name, flags & ~O_EXCL);
+	if (fd >= 0 && !(flags & O_NONBLOCK))
+		fcntl(fd, F_SETFL, flags & SETFL_FLAGS);
+	send_fd(c, fd, flags);
+}
+
 /* Open the existing entry E for the target with FLAGS (never following a
  * link that appeared since we looked: that is ELOOP). */
 static void open_existing(struct fscall *c, const struct entry *e,
 			  const struct stat *st, int flags)
 {
-	int ours = (flags & ~(O_CREAT | O_EXCL)) | O_NOFOLLOW | O_CLOEXEC;
-	if (S_ISFIFO(st->st_mode) && fifo_waits(flags))
-		return open_fifo_later(c, e->dir, e->name, flags);
-	send_fd(c, sys_openat(e->dir, e->name, ours, 0), flags);
+	open_and_send(c, e->dir, e->name, flags & ~(O_CREAT | O_EXCL), 0,
+		      S_ISFIFO(st->st_mode));
 }
 
 static void create_file(struct fscall *c, const struct entry *e, int flags,
@@ -656,9 +681,7 @@ static void create_file(struct fscall *c, const struct entry *e, int flags,
 		return answer(c, -EACCES);
 	/* O_NOFOLLOW: a symlink planted at the name since we looked is not
 	 * followed out of the place we checked. */
-	send_fd(c, sys_openat(e->dir, e->name,
-			      flags | O_NOFOLLOW | O_CLOEXEC, mode),
-		flags);
+	open_and_send(c, e->dir, e->name, flags, mode, false);
 }
 
 /* ---- open, openat, openat2, creat ------------------------------------- */
@@ -678,17 +701,6 @@ static bool readable(struct fscall *c, const char *path)
 	return d.allowed;
 }
 
-/* A new descriptor for the object O holds, opened with the target's FLAGS
- * through /proc/self/fd: never through the name again, so it cannot have
- * moved. */
-static int reopen(const struct object *o, int flags)
-{
-	char magic[64];
-	return sys_openat(AT_FDCWD, magic_path(o->fd, magic, sizeof magic),
-			  (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW)) | O_CLOEXEC,
-			  0);
-}
-
 /* Open the existing object O for the target, for writing (the write
  * rules decide) or, where reads are mediated, for reading (the read
  * rules do). */
@@ -701,9 +713,9 @@ static void open_checked(struct fscall *c, struct object *o, int flags)
 	bool reading = !(flags & WRITE_FLAGS);
 	if (!(reading ? readable(c, o->path) : permitted(c, o->path, EACCES)))
 		return;
-	if (S_ISFIFO(o->st.st_mode) && fifo_waits(flags))
-		return open_fifo_later(c, o->fd, "", flags);
-	send_fd(c, reopen(o, flags), flags);
+	/* Reopened through our pinned descriptor, never through the name
+	 * again, so it cannot have moved. */
+	open_and_send(c, o->fd, "", flags, 0, S_ISFIFO(o->st.st_mode));
 }
 
 static void open_object(struct fscall *c, int dfd, const char *path,

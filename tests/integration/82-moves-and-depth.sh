@@ -88,3 +88,34 @@ check "chmod of a denied file moved below a 4 KB deep chain" 1 "$LS" -- sh -c "
 check_err "refused by the supervisor, which cannot name the path" 'refused chmod .*cannot name this one'
 mode=$(find "$p" -path '*/a/b/.env' -printf '%m' 2>/dev/null)
 pass "the .env kept its mode (got $mode)" test "$mode" = 600
+
+# 4. A lease on a file: opening it for writing waits until the lease is
+# broken (up to lease-break-time).  The supervisor must not wait with it:
+# other calls from the same sandbox go on meanwhile.
+write_config <<INI
+[sandbox]
+allowWrite = .
+denyWrite = .git/hooks
+INI
+if command -v python3 >/dev/null; then
+	cat >"$T/lease.py" <<'PY'
+import fcntl, os, signal, subprocess, sys, time
+signal.signal(signal.SIGIO, signal.SIG_IGN)   # hold the lease as long as allowed
+open("leased", "w").close()
+fd = os.open("leased", os.O_RDONLY)
+fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_RDLCK)
+writer = subprocess.Popen([sys.executable, "-c", "open('leased', 'a').write('x')"])
+time.sleep(0.5)
+start = time.time()
+open("other", "w").write("y")                 # must not queue behind it
+took = time.time() - start
+fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
+writer.wait()
+print("other took %.2f s, writer %d" % (took, writer.returncode))
+sys.exit(0 if took < 2 and writer.returncode == 0 else 1)
+PY
+	check "a write open waiting on a lease does not stall the sandbox's other calls" 0 \
+		timeout 60 "$LS" -- sh -c "cd $p && python3 $T/lease.py"
+else
+	skip "a lease does not stall the supervisor" "no python3"
+fi
