@@ -408,6 +408,12 @@ static int entry_from(const struct fscall *c, int base, const char *path,
 	e->dir = open_beneath(c, base, parent, O_DIRECTORY);
 	if (e->dir < 0)
 		return e->dir;
+	/* "name/" names a directory: the kernel refuses anything else. */
+	struct stat st;
+	if (e->trailing_slash &&
+	    fstatat(e->dir, e->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !S_ISDIR(st.st_mode))
+		return -ENOTDIR;
 	char dir[PATH_MAX];
 	if (path_of_fd(e->dir, dir, sizeof dir) < 0)
 		return -ENOENT;
@@ -824,6 +830,8 @@ static void fs_open(struct fscall *c, int dfd, uint64_t path_addr, int flags,
 	if (fstatat(e.dir, e.name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (flags & O_EXCL)
 			answer(c, -EEXIST);
+		else if (S_ISDIR(st.st_mode))
+			answer(c, -EISDIR);
 		else if (S_ISLNK(st.st_mode) && !(flags & O_NOFOLLOW))
 			open_through_link(c, &e, flags, mode);
 		else if (S_ISLNK(st.st_mode))
@@ -848,6 +856,19 @@ static void fs_openat2(struct fscall *c)
 		return carry_on(c); /* the kernel answers EINVAL or E2BIG */
 	if (target_read(c->tid, arg(c, 2), &how, sizeof how) < 0)
 		return answer(c, -EFAULT);
+	/* What the kernel refuses (flags past 32 bits: EINVAL; non-zero
+	 * bytes past the struct we know: E2BIG) it refuses itself. */
+	unsigned char tail[256] = {0};
+	size_t extra = size - sizeof how;
+	if (extra > sizeof tail)
+		return carry_on(c);
+	if (extra && target_read(c->tid, arg(c, 2) + sizeof how, tail, extra) < 0)
+		return answer(c, -EFAULT);
+	for (size_t i = 0; i < extra; i++)
+		if (tail[i])
+			return carry_on(c);
+	if (how.flags >> 32)
+		return carry_on(c);
 	/* Resolve flags are honoured in our own walk (RESOLVE_CACHED only
 	 * asks the kernel not to block, which ours may). */
 	const uint64_t known = RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS |
@@ -1243,7 +1264,9 @@ static void fs_utimensat(struct fscall *c)
 	if (times_addr &&
 	    target_read(c->tid, times_addr, ts, sizeof ts) < 0)
 		return answer(c, -EFAULT);
-	/* A NULL path is futimens(2): the fd itself. */
+	/* A NULL path is futimens(2): the fd itself (not the cwd). */
+	if (!arg(c, 1) && arg_int(c, 0) == AT_FDCWD)
+		return answer(c, -EFAULT);
 	fs_utimes(c, arg_int(c, 0), arg(c, 1), times_addr ? ts : NULL,
 		  arg_int(c, 3));
 }

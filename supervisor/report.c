@@ -39,9 +39,16 @@ void reporter_refusal(struct reporter *r, const char *tool, int pid,
 		r->suppressed++;
 		return;
 	}
+	/* The tool's name comes from a REGISTER, a nested one from inside
+	 * the sandbox: one line whatever it holds. */
+	char name[256];
+	size_t k = 0;
+	for (; tool[k] && k + 1 < sizeof name; k++)
+		name[k] = tool[k] >= 0x20 && tool[k] < 0x7f ? tool[k] : '?';
+	name[k] = '\0';
 	char line[768];
 	int n = snprintf(line, sizeof line, "landstrip: refused %s by %s (pid %d)",
-			 what, tool, pid);
+			 what, name, pid);
 	if (hint && n >= 0 && (size_t)n < sizeof line)
 		n += snprintf(line + n, sizeof line - (size_t)n, ": %s%s%s%s",
 			      hint, config ? " (in " : "", config ? config : "",

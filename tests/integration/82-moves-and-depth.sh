@@ -119,3 +119,21 @@ PY
 else
 	skip "a lease does not stall the supervisor" "no python3"
 fi
+
+# 5. The kernel's own answers where the broker resolves names itself.
+write_config <<INI
+[sandbox]
+allowWrite = .
+denyWrite = .git/hooks
+INI
+echo f >"$p/plain"
+mkdir -p "$p/adir"
+for sandbox in "" "$LS --"; do
+	label=${sandbox:+inside}
+	label=${label:-unconfined}
+	check "$label: unlink of a file named with a trailing slash" 1 $sandbox "$TRY" unlink-sys "$p/plain/"
+	check_out "$label: ENOTDIR" '^ENOTDIR$'
+	check "$label: O_CREAT on a directory (read-only)" 1 $sandbox "$TRY" open "$p/adir" rdonly,creat
+	check_out "$label: EISDIR" '^EISDIR$'
+done
+pass "the file is still there" test -f "$p/plain"
