@@ -38,6 +38,8 @@
 #define XATTR_NAME_MAX 255
 #endif
 #define WRITE_FLAGS (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)
+/* The status flags F_SETFL can set, of those the target asked for. */
+#define SETFL_FLAGS (O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME)
 
 /* How a trapped call names its target, and what it does there. */
 enum fs_kind {
@@ -568,6 +570,7 @@ struct fifo_job {
 	int dir;  /* the directory NAME is in, or with NAME "" the object */
 	char name[NAME_MAX + 1];
 	int flags;
+	bool writer_fifo; /* a FIFO for writing: wait for a reader by polling */
 };
 
 /* Opens that wait (a FIFO for its peer, a file for its lease to be
@@ -578,20 +581,46 @@ static atomic_int fifo_workers;
 
 /* An open that waits, on a thread of its own, so that one target cannot
  * stall every sandbox. */
+static int job_open(const struct fifo_job *job, int extra)
+{
+	char magic[64];
+	return job->name[0]
+		       ? sys_openat(job->dir, job->name,
+				    (job->flags & ~O_CREAT) | O_NOFOLLOW |
+					    O_CLOEXEC | extra,
+				    0)
+		       : sys_openat(AT_FDCWD,
+				    magic_path(job->dir, magic, sizeof magic),
+				    (job->flags & ~(O_CREAT | O_NOFOLLOW)) |
+					    O_CLOEXEC | extra,
+				    0);
+}
+
+/* A FIFO opened for writing waits for a reader: polled non-blocking, so
+ * that a caller that died or gave up frees its worker. */
+static int wait_for_reader(const struct fifo_job *job)
+{
+	for (;;) {
+		int fd = job_open(job, O_NONBLOCK);
+		if (fd >= 0) {
+			fcntl(fd, F_SETFL, job->flags & SETFL_FLAGS);
+			return fd;
+		}
+		if (errno != ENXIO)
+			return -1;
+		if (!notify_still_valid(job->listener, job->id)) {
+			errno = ESRCH;
+			return -1;
+		}
+		struct timespec tick = {0, 20 * 1000 * 1000};
+		nanosleep(&tick, NULL);
+	}
+}
+
 static void *fifo_worker(void *arg)
 {
 	struct fifo_job *job = arg;
-	char magic[64];
-	int fd = job->name[0]
-			 ? sys_openat(job->dir, job->name,
-				      (job->flags & ~O_CREAT) | O_NOFOLLOW |
-					      O_CLOEXEC,
-				      0)
-			 : sys_openat(AT_FDCWD,
-				      magic_path(job->dir, magic, sizeof magic),
-				      (job->flags & ~(O_CREAT | O_NOFOLLOW)) |
-					      O_CLOEXEC,
-				      0);
+	int fd = job->writer_fifo ? wait_for_reader(job) : job_open(job, 0);
 	if (fd < 0 || notify_send_fd(job->listener, job->id, fd,
 				     (job->flags & O_CLOEXEC) != 0) < 0)
 		notify_answer(job->listener, job->id, 0, fd < 0 ? errno : EIO);
@@ -607,7 +636,7 @@ static void *fifo_worker(void *arg)
 /* Open NAME in DIR (or, with NAME "", the object DIR holds) for the
  * target on a worker thread, which answers.  EAGAIN when too many wait. */
 static void open_fifo_later(struct fscall *c, int dir, const char *name,
-			    int flags)
+			    int flags, bool writer_fifo)
 {
 	struct fifo_job *job = NULL;
 	pthread_t t;
@@ -619,7 +648,7 @@ static void open_fifo_later(struct fscall *c, int dir, const char *name,
 	}
 	*job = (struct fifo_job){
 		fcntl(c->sb->listener, F_DUPFD_CLOEXEC, 0), c->req->id,
-		fcntl(dir, F_DUPFD_CLOEXEC, 0), "", flags,
+		fcntl(dir, F_DUPFD_CLOEXEC, 0), "", flags, writer_fifo,
 	};
 	snprintf(job->name, sizeof job->name, "%s", name);
 	pthread_attr_init(&attr);
@@ -645,8 +674,6 @@ static bool fifo_waits(int flags)
 	return !(flags & O_NONBLOCK) && (flags & O_ACCMODE) != O_RDWR;
 }
 
-/* The status flags F_SETFL can set, of those the target asked for. */
-#define SETFL_FLAGS (O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME)
 
 /* Open NAME in DIR (with NAME "", the object DIR holds) for the target
  * and answer with the new descriptor, never blocking the supervisor: a
@@ -656,7 +683,8 @@ static void open_and_send(struct fscall *c, int dir, const char *name,
 			  int flags, mode_t mode, bool fifo)
 {
 	if (fifo && fifo_waits(flags))
-		return open_fifo_later(c, dir, name, flags);
+		return open_fifo_later(c, dir, name, flags,
+				       (flags & O_ACCMODE) == O_WRONLY);
 	char magic[64];
 	int ours = flags | O_CLOEXEC | O_NONBLOCK;
 	int fd = name[0] ? sys_openat(dir, name, ours | O_NOFOLLOW, mode)
@@ -665,7 +693,7 @@ static void open_and_send(struct fscall *c, int dir, const char *name,
 				      ours & ~(O_CREAT | O_EXCL | O_NOFOLLOW),
 				      0);
 	if (fd < 0 && errno == EWOULDBLOCK && !(flags & O_NONBLOCK))
-		return open_fifo_later(c, dir, name, flags & ~O_EXCL);
+		return open_fifo_later(c, dir, name, flags & ~O_EXCL, false);
 	if (fd >= 0 && !(flags & O_NONBLOCK))
 		fcntl(fd, F_SETFL, flags & SETFL_FLAGS);
 	send_fd(c, fd, flags);

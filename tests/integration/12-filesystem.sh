@@ -223,4 +223,15 @@ wait
 check "  and the reader gets it" 0 grep -q plain "$T/fifo2.out"
 check "meanwhile other calls are served" 0 timeout 10 "$LS" -- sh -c \
 	"(echo late > $p/fifo1 &) ; sleep 0.2; echo other > $p/other.txt; cat $p/fifo1 >/dev/null"
-rm -f "$p/fifo1" "$p/fifo2"
+# Writers that give up (killed while they wait for a reader) free their
+# waiting place: the supervisor does not keep waiting for them.
+check "66 writers killed while waiting leave the FIFO usable" 0 timeout 20 "$LS" -- sh -c "
+	i=0; pids=
+	while [ \$i -lt 66 ]; do
+		(echo x > $p/fifo2) 2>/dev/null & pids=\"\$pids \$!\"; i=\$((i + 1))
+	done
+	sleep 1; kill \$pids 2>/dev/null; sleep 0.5
+	(sleep 0.3; cat $p/fifo1 > $p/fifo3.out) &
+	echo after > $p/fifo1; wait"
+check "  and the last line went through" 0 grep -qx after "$p/fifo3.out"
+rm -f "$p/fifo1" "$p/fifo2" "$p/fifo3.out"
