@@ -561,7 +561,6 @@ static void send_fd(struct fscall *c, int fd, int flags)
 			   (flags & O_CLOEXEC) != 0) < 0 &&
 	    errno != ENOENT)
 		answer(c, -errno); /* e.g. EMFILE in the target */
-	close(fd);
 }
 
 struct fifo_job {
@@ -624,8 +623,6 @@ static void *fifo_worker(void *arg)
 	if (fd < 0 || notify_send_fd(job->listener, job->id, fd,
 				     (job->flags & O_CLOEXEC) != 0) < 0)
 		notify_answer(job->listener, job->id, 0, fd < 0 ? errno : EIO);
-	if (fd >= 0)
-		close(fd);
 	close(job->dir);
 	close(job->listener);
 	free(job);

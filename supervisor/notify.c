@@ -65,13 +65,23 @@ int notify_continue(int listener, uint64_t id)
 
 int notify_send_fd(int listener, uint64_t id, int fd, bool cloexec)
 {
+	/* Installed first and answered after our copy is closed: answered
+	 * atomically (ADDFD_FLAG_SEND), the target would run on while we
+	 * still held the file open, and could meet ETXTBSY executing it, or
+	 * EAGAIN taking a lease on it. */
 	struct seccomp_notif_addfd addfd = {
 		.id = id,
-		.flags = SECCOMP_ADDFD_FLAG_SEND,
 		.srcfd = (uint32_t)fd,
 		.newfd_flags = cloexec ? O_CLOEXEC : 0,
 	};
-	return ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) < 0 ? -1 : 0;
+	int installed = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
+	int saved = errno;
+	close(fd);
+	if (installed < 0) {
+		errno = saved;
+		return -1;
+	}
+	return notify_answer(listener, id, installed, 0) < 0 ? -1 : 0;
 }
 
 bool notify_is_listener(int fd)

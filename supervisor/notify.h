@@ -32,7 +32,8 @@ int notify_answer(int listener, uint64_t id, int64_t value, int error);
 int notify_continue(int listener, uint64_t id);
 
 /* Answer with a new descriptor in the target: a copy of our FD, which the
- * call returns (SECCOMP_ADDFD_FLAG_SEND).  0 or -1 with errno. */
+ * call returns.  FD is closed here, before the target runs on.  0 or -1
+ * with errno. */
 int notify_send_fd(int listener, uint64_t id, int fd, bool cloexec);
 
 /* Is FD a seccomp listener at all?  (A bogus fd in a REGISTER.) */
