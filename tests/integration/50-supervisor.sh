@@ -50,12 +50,7 @@ same_answer() {
 	shift 2
 	want=$("$TRY" "$@" 2>/dev/null </dev/null | head -n 1)
 	got=$(in_cfg "$cfg" "$TRY" "$@" 2>/dev/null </dev/null | head -n 1)
-	if [ -n "$want" ] && [ "$got" = "$want" ]; then
-		_tap_result ok "$desc: '$got' as unconfined"
-	else
-		echo "#   unconfined: '$want', inside: '$got'"
-		_tap_result "not ok" "$desc: the kernel's answer"
-	fi
+	kernel_answer "$desc" "$want" "$got"
 }
 # The per-tool supervisors whose stderr is FILE (a supervisor inherits the
 # stderr of the shim that started it).  argv[0] is checked, not the command

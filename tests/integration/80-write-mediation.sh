@@ -221,12 +221,7 @@ same_answer() {
 	reset
 	got=$("$RUN" "$TRY" "$@" 2>/dev/null </dev/null | head -n 1)
 	after_run
-	if [ -n "$want" ] && [ "$got" = "$want" ]; then
-		_tap_result ok "$desc: '$got' as unconfined"
-	else
-		echo "#   unconfined: '$want', inside: '$got'"
-		_tap_result "not ok" "$desc: the kernel's answer"
-	fi
+	kernel_answer "$desc" "$want" "$got"
 }
 # Every landstrip-supervisor process whose stderr is FILE (no fork per
 # process: a busy machine has hundreds, and the answer is needed at once).

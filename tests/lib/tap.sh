@@ -90,6 +90,17 @@ refused_via() {
 	check_out "$desc: refused with $errno" "^$errno\$"
 }
 
+# kernel_answer DESC WANT GOT: pass when GOT, the first line the sandboxed
+# call printed, is WANT, what the kernel answered unconfined.
+kernel_answer() {
+	if [ -n "$2" ] && [ "$3" = "$2" ]; then
+		_tap_result ok "$1: '$3' as unconfined"
+	else
+		echo "#   unconfined: '$2', inside: '$3'"
+		_tap_result "not ok" "$1: the kernel's answer"
+	fi
+}
+
 write_config() {
 	cat >"$T/cfg/config.ini"
 	export LANDSTRIP_CONFIG="$T/cfg/config.ini"
