@@ -1,10 +1,14 @@
 /* Lowering: from a merged policy to filesystem rules Landlock can enforce.
  *
- * Landlock grants rights to whole subtrees, so a deny entry inside an allowed
- * root is carved out by walking the tree that exists now: every directory on
- * the path to a denied entry gets no rights of its own (for reads: listing
- * only), and every sibling that survives gets the full grant.  Snapshot
- * semantics, documented in landstrip.ini(5).
+ * Landlock grants rights to whole subtrees.  A write root with a deny
+ * inside it becomes a mediated root when a supervisor can perform its
+ * writes (lower_env.mediate_writes): Landlock grants it no write right,
+ * and the rules and patterns go to the supervisor, which decides each
+ * write when it happens.  Otherwise (reads, and writes in a nested
+ * sandbox) a deny inside an allowed root is carved out by walking the tree
+ * that exists now: every directory on the path to a denied entry gets no
+ * rights of its own (for reads: listing only), and every sibling that
+ * survives gets the full grant.  Both documented in landstrip.ini(5).
  *
  * The walk opens every entry with O_NOFOLLOW relative to its parent's fd, and
  * a symlink or a failed open means "skip", never "grant the parent"
