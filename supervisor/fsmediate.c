@@ -410,12 +410,13 @@ static int entry_from(const struct fscall *c, int base, const char *path,
 	e->dir = open_beneath(c, base, parent, O_DIRECTORY);
 	if (e->dir < 0)
 		return e->dir;
-	/* "name/" names a directory: the kernel refuses anything else. */
+	/* "name/" names a directory: the kernel refuses anything else
+	 * (mkdir says the name exists). */
 	struct stat st;
 	if (e->trailing_slash &&
 	    fstatat(e->dir, e->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    !S_ISDIR(st.st_mode))
-		return -ENOTDIR;
+		return strcmp(c->op, "mkdir") == 0 ? -EEXIST : -ENOTDIR;
 	char dir[PATH_MAX];
 	if (path_of_fd(e->dir, dir, sizeof dir) < 0)
 		return -ENOENT;

@@ -133,6 +133,8 @@ for sandbox in "" "$LS --"; do
 	label=${label:-unconfined}
 	check "$label: unlink of a file named with a trailing slash" 1 $sandbox "$TRY" unlink-sys "$p/plain/"
 	check_out "$label: ENOTDIR" '^ENOTDIR$'
+	check "$label: mkdir of a file's name with a trailing slash" 1 $sandbox "$TRY" mkdir-sys "$p/plain/"
+	check_out "$label: EEXIST" '^EEXIST$'
 	check "$label: O_CREAT on a directory (read-only)" 1 $sandbox "$TRY" open "$p/adir" rdonly,creat
 	check_out "$label: EISDIR" '^EISDIR$'
 done
