@@ -826,10 +826,12 @@ static void open_tmpfile(struct fscall *c, int dfd, const char *path,
 static void fs_open(struct fscall *c, int dfd, uint64_t path_addr, int flags,
 		    mode_t mode)
 {
-	/* For reading: Landlock's, unless reads are mediated (and an O_PATH
-	 * open reads nothing). */
+	/* An O_PATH open neither reads nor writes (the kernel ignores the
+	 * other flags): the kernel's.  For reading: Landlock's, unless reads
+	 * are mediated. */
 	bool reading = !(flags & WRITE_FLAGS);
-	if (reading && (!c->sb->policy.writes.mediate_reads || (flags & O_PATH)))
+	if ((flags & O_PATH) == O_PATH ||
+	    (reading && !c->sb->policy.writes.mediate_reads))
 		return carry_on(c);
 	char path[PATH_MAX];
 	int rc = read_string(c, path_addr, path, sizeof path);

@@ -138,4 +138,12 @@ for sandbox in "" "$LS --"; do
 	check "$label: O_CREAT on a directory (read-only)" 1 $sandbox "$TRY" open "$p/adir" rdonly,creat
 	check_out "$label: EISDIR" '^EISDIR$'
 done
+# O_PATH with a write flag opens a handle that can neither read nor write:
+# the kernel gives it, on a denied file too.
+mkdir -p "$p/.git/hooks" && echo h >"$p/.git/hooks/pre-commit"
+for sandbox in "" "$LS --"; do
+	label=${sandbox:+inside}
+	label=${label:-unconfined}
+	check "$label: O_PATH|O_WRONLY of a denied hook is just a handle" 0 $sandbox "$TRY" open "$p/.git/hooks/pre-commit" path,wronly
+done
 pass "the file is still there" test -f "$p/plain"
