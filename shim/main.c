@@ -324,6 +324,12 @@ int main(int argc, char **argv)
 	/* Before the walk opens its own fds: only inherited ones are looked at. */
 	if (fds_close_io_uring() < 0)
 		die_errno(EXIT_SETUP_ERROR, "cannot list /proc/self/fd");
+	/* A policy that needs a supervisor whatever the walk finds starts it
+	 * now, unconfined: it execs and settles on the other core while the
+	 * walk below runs (the handover waits for it only at the end). */
+	bool started = plan.wanted && !plan.nested;
+	if (started)
+		start_mediation(&plan, &ctx, &cfg);
 	struct landlock ll;
 	if (landlock_begin(&ll, rep.abi, policy.lists[LIST_DENY_READ].len > 0,
 			   !allow_network) < 0)
@@ -341,7 +347,7 @@ int main(int argc, char **argv)
 	plan.wanted = plan.wanted || lowered.mediated_root_count > 0;
 	if (plan.wanted || plan.nested) {
 		/* Before confinement: the supervisor must start unconfined. */
-		if (!plan.nested)
+		if (!plan.nested && !started)
 			start_mediation(&plan, &ctx, &cfg);
 		else /* for a witness, if we register with an enclosing one */
 			plan.witness_path = mediation_find_supervisor(

@@ -97,31 +97,49 @@ struct spawn {
 	const char *path;
 	int channel;
 	const char *mode; /* "--serve" or "--witness" */
+	int exec_errno;   /* set by the grandchild when its execve fails */
 };
 
-/* The child, sharing our memory until its execve (CLONE_VM|CLONE_VFORK,
- * as posix_spawn does: no copy of the shim's address space): keep only the
- * channel (as fd 3) and stderr, and become landstrip-supervisor, which
- * forks once more and lets this process exit, so that the supervisor is
- * nobody's child here and the tool neither sees nor reaps it. */
+/* The grandchild, sharing our memory until its execve: keep only the
+ * channel (as fd 3) and stderr, leave our session (terminal signals are
+ * for the agent), and become landstrip-supervisor. */
 static int become_supervisor(void *arg)
 {
-	const struct spawn *sp = arg;
+	struct spawn *sp = arg;
 	/* dup2 onto itself keeps close-on-exec: clear it by hand then. */
 	if (sp->channel == 3 ? fcntl(3, F_SETFD, 0) < 0
-			     : dup2(sp->channel, 3) < 0)
+			     : dup2(sp->channel, 3) < 0) {
+		sp->exec_errno = errno;
 		syscall(SYS_exit, 127);
+	}
 	syscall(SYS_close_range, 4, ~0U, 0);
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null >= 0) {
 		dup2(null, STDIN_FILENO);
 		dup2(null, STDOUT_FILENO);
 	}
+	setsid();
 	char *argv[] = {(char *)"landstrip-supervisor", (char *)sp->mode,
 			(char *)"3", NULL};
 	char *envp[] = {NULL};
 	execve(sp->path, argv, envp);
+	sp->exec_errno = errno;
 	syscall(SYS_exit, 127);
+	return 127;
+}
+
+/* The child: start the grandchild and exit as soon as it has exec'd, so
+ * that the supervisor is nobody's child here and the tool neither sees
+ * nor reaps it.  Both share our memory until their execve or exit
+ * (CLONE_VM|CLONE_VFORK, as posix_spawn does): nothing of the shim's
+ * address space is copied, and the supervisor need not fork again. */
+static int detach_supervisor(void *arg)
+{
+	static char stack[16 * 1024] __attribute__((aligned(16)));
+	struct spawn *sp = arg;
+	pid_t pid = clone(become_supervisor, stack + sizeof stack,
+			  CLONE_VM | CLONE_VFORK | SIGCHLD, sp);
+	syscall(SYS_exit, pid < 0 || sp->exec_errno ? 127 : 0);
 	return 127;
 }
 
@@ -129,8 +147,8 @@ static pid_t spawn_supervisor(const char *path, int channel, const char *mode,
 			      char *err, size_t errlen)
 {
 	static char stack[16 * 1024] __attribute__((aligned(16)));
-	struct spawn sp = {path, channel, mode};
-	pid_t child = clone(become_supervisor, stack + sizeof stack,
+	struct spawn sp = {path, channel, mode, 0};
+	pid_t child = clone(detach_supervisor, stack + sizeof stack,
 			    CLONE_VM | CLONE_VFORK | SIGCHLD, &sp);
 	if (child < 0)
 		format_error(err, errlen, "cannot start the supervisor: %s",
@@ -138,8 +156,8 @@ static pid_t spawn_supervisor(const char *path, int channel, const char *mode,
 	return child;
 }
 
-/* The supervisor's first process exits as soon as it has forked the real
- * one: reap it before the exec, so no stray child reaches the tool. */
+/* The supervisor's first process exits as soon as the real one has exec'd:
+ * reap it before the exec, so no stray child reaches the tool. */
 static bool reap_first(pid_t pid)
 {
 	int status = 0;

@@ -66,16 +66,9 @@ static int serve(const char *fd_arg)
 		die(EXIT_USAGE, "supervisor: --serve needs the fd of a seqpacket "
 				"socket, got '%s'", fd_arg);
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
-	/* Started by landstrip-exec: fork, and let the first process exit at
-	 * once (the shim reaps it), so that the serving one is nobody's child
-	 * the tool could see; a session of its own keeps terminal signals
-	 * away. */
-	pid_t pid = fork();
-	if (pid < 0)
-		die_errno(EXIT_SETUP_ERROR, "supervisor: fork");
-	if (pid > 0)
-		_exit(0);
-	setsid();
+	/* landstrip-exec started us detached: a grandchild whose parent has
+	 * exited, in a session of our own, nobody's child the tool could see.
+	 * Forking here again would copy pages on the tool's critical path. */
 	sup.pending[0].fd = fd;
 	sup.pending[0].deadline = LONG_MAX;
 	sup.pending_count = 1;
@@ -114,12 +107,7 @@ static int witness(const char *fd_arg)
 	if (fd < 0 || !is_seqpacket(fd))
 		die(EXIT_USAGE, "supervisor: --witness needs a seqpacket socket");
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
-	pid_t pid = fork();
-	if (pid < 0)
-		die_errno(EXIT_SETUP_ERROR, "supervisor: fork");
-	if (pid > 0)
-		_exit(0); /* reaped by the nested shim: nobody's child here */
-	setsid();
+	/* Started detached by the nested shim, like --serve. */
 	/* The tool runs in our domain, where processes may trace each other:
 	 * non-dumpable, we cannot be read, nor our socket taken to forge an
 	 * answer (only killed, which the supervisor takes as "everyone"). */
