@@ -98,6 +98,19 @@ check "an inherited io_uring fd" 0 "$TRY" with-uring 7 "$LS" -- "$TRY" fds
 check_out "the inherited io_uring fd 7 is closed before the tool runs" "^$base\$"
 check "an inherited io_uring fd at a high number" 0 "$TRY" with-uring 300 "$LS" -- "$TRY" fds
 check_out "the inherited io_uring fd 300 is closed too" "^$base\$"
+# Open fds are found by poll(2) in windows up to fd 4096 (shim/fds.c);
+# beyond them, or where RLIMIT_NOFILE is below a window, /proc/self/fd is
+# listed instead.  Both ways must find the ring.
+if (ulimit -n 8192) 2>/dev/null; then
+	check "an inherited io_uring fd beyond the poll windows" 0 \
+		bash -c 'ulimit -n 8192 && exec "$@"' _ "$TRY" with-uring 5000 "$LS" -- "$TRY" fds
+	check_out "the inherited io_uring fd 5000 is closed too" "^$base\$"
+else
+	skip "an inherited io_uring fd beyond the poll windows" "cannot raise RLIMIT_NOFILE to 8192"
+fi
+check "an inherited io_uring fd under RLIMIT_NOFILE 200" 0 \
+	bash -c 'ulimit -n 200 && exec "$@"' _ "$TRY" with-uring 7 "$LS" -- "$TRY" fds
+check_out "the inherited io_uring fd 7 is closed with no poll window" "^$base\$"
 # ...while an ordinary inherited fd at the same number is kept.
 check "an inherited /dev/null on fd 7" 0 "$LS" -- "$TRY" fds 7</dev/null
 check_out "fd 7 reaches the tool" "^$(with_fd 7)\$"
