@@ -31,15 +31,17 @@ INIH_A ?= /usr/lib/x86_64-linux-gnu/libinih.a
 
 CONFIG_SRC := config/diag.c config/parse.c config/keys.c config/merge.c \
 	config/default_config.c config/paths.c config/lower.c config/system.c \
-	config/glob.c
+	config/glob.c config/deps.c
 SHIM_SRC := shim/alloc.c shim/main.c shim/caps.c shim/mediation.c \
 	shim/wrappers.c shim/doctor.c shim/admin.c shim/enforce.c \
 	supervisor/protocol.c shim/cli.c shim/context.c shim/program.c \
-	shim/landlock.c shim/seccomp.c shim/fds.c shim/report.c
+	shim/landlock.c shim/seccomp.c shim/fds.c shim/report.c \
+	supervisor/cache_wire.c shim/rulecache.c
 SUPERVISOR_SRC := supervisor/main.c supervisor/loop.c supervisor/mediate.c \
 	supervisor/notify.c supervisor/decide.c supervisor/report.c \
 	supervisor/protocol.c supervisor/fsmediate.c supervisor/decide_write.c \
-	config/diag.c config/paths.c config/system.c config/glob.c
+	supervisor/cache_wire.c supervisor/rulecache.c \
+	config/diag.c config/paths.c config/system.c config/glob.c config/deps.c
 HEADERS := $(wildcard config/*.h shim/*.h supervisor/*.h)
 MANPAGES := shim/landstrip-exec.1 config/landstrip.ini.5 supervisor/landstrip-supervisor.8
 
@@ -84,9 +86,10 @@ $(BUILD)/try: | $(BUILD)
 $(BUILD)/landstrip-supervisor: | $(BUILD)
 $(BUILD)/unit-tests: tests/unit/*.c tests/unit/*.h $(CONFIG_SRC) $(HEADERS) shim/seccomp.c shim/program.c \
 		supervisor/protocol.c supervisor/protocol.h supervisor/decide.c supervisor/decide.h \
-		supervisor/decide_write.c
+		supervisor/decide_write.c supervisor/cache_wire.c
 	$(CC) $(TEST_CFLAGS) -Isupervisor -o $@ tests/unit/*.c $(CONFIG_SRC) shim/seccomp.c shim/program.c \
-		supervisor/protocol.c supervisor/decide.c supervisor/decide_write.c -linih
+		supervisor/protocol.c supervisor/decide.c supervisor/decide_write.c \
+		supervisor/cache_wire.c -linih
 
 $(BUILD)/try: tests/helpers/try.c
 	$(CC) -std=gnu11 $(WARN) -O1 -g -o $@ $< -lpthread
@@ -145,7 +148,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CORPUS := tests/fuzz/corpus/protocol
 FUZZ_SRC := tests/fuzz/fuzz_protocol.c supervisor/protocol.c config/diag.c config/glob.c \
-	config/paths.c config/system.c
+	config/paths.c config/system.c config/deps.c supervisor/cache_wire.c
 FUZZ_DEPS := $(FUZZ_SRC) tests/fuzz/fuzz.h supervisor/protocol.h config/diag.h config/glob.h
 
 .PHONY: fuzz fuzz-replay fuzz-seeds
@@ -173,7 +176,8 @@ fuzz-replay: $(BUILD)/fuzz-replay
 $(BUILD)/fuzz-seeds: tests/fuzz/seeds.c supervisor/protocol.c supervisor/protocol.h config/diag.c config/glob.c
 	@mkdir -p $(BUILD)
 	$(CC) $(TEST_CFLAGS) -Isupervisor -o $@ tests/fuzz/seeds.c \
-		supervisor/protocol.c config/diag.c config/glob.c config/paths.c config/system.c
+		supervisor/protocol.c config/diag.c config/glob.c config/paths.c config/system.c \
+		config/deps.c supervisor/cache_wire.c
 
 fuzz-seeds: $(BUILD)/fuzz-seeds
 	@mkdir -p $(BUILD)/fuzz-seeds.d

@@ -1,4 +1,5 @@
 #include "lower.h"
+#include "deps.h"
 #include "diag.h"
 #include "glob.h"
 #include "paths.h"
@@ -42,6 +43,7 @@ struct walk {
 
 static int open_beneath_nothing(const char *canonical, int flags)
 {
+	deps_note_lookup(canonical);
 	/* The path was canonicalised a moment ago; refusing symlinks here
 	 * means a component swapped for a link since then grants nothing. */
 	struct open_how how = {
@@ -207,6 +209,7 @@ static int walk_dir(struct walk *w, int dirfd, const char *path)
 		return 0;
 	memcpy(child, path, plen);
 	child[plen] = '/';
+	deps_note_dir(path);
 	char buf[2048] __attribute__((aligned(8)));
 	for (;;) {
 		long n = syscall(SYS_getdents64, dirfd, buf, sizeof buf);
@@ -518,6 +521,7 @@ static int add_pattern(struct deny_set *set, const char *abs,
 		keep_glob(globs_out, pattern, set->key, e);
 		return 0;
 	}
+	deps_taint("a read pattern, expanded by walking");
 	int rc = glob_expand(pattern, LOWER_GLOB_LIMIT, add_glob_match, set);
 	if (globs_out) {
 		keep_glob(globs_out, pattern, set->key, e);

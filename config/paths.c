@@ -1,4 +1,5 @@
 #include "paths.h"
+#include "deps.h"
 #include "diag.h"
 
 #include <errno.h>
@@ -76,6 +77,7 @@ char *path_expand(const char *raw, const char *cwd, const char *home,
  * readlink per component that realpath(3) costs. */
 static int probe_no_symlinks(const char *path)
 {
+	deps_note_lookup(path);
 	struct open_how how = {
 		.flags = O_PATH | O_CLOEXEC,
 		.resolve = RESOLVE_NO_SYMLINKS,
@@ -90,6 +92,7 @@ static int probe_no_symlinks(const char *path)
 /* The slow path, for paths with a symlink somewhere. */
 static char *canonical_via_realpath(const char *abs, bool *exists)
 {
+	deps_taint("a symlink on the way");
 	char resolved[PATH_MAX];
 	if (realpath(abs, resolved)) {
 		*exists = true;
@@ -174,6 +177,7 @@ static void resolve_links(const char *abs, int depth,
 			  void (*add)(void *ctx, const char *path, bool exists),
 			  void *ctx)
 {
+	deps_taint("a symlink on the way");
 	char prefix[PATH_MAX] = "";
 	size_t plen = 0;
 	const char *p = abs;

@@ -163,6 +163,13 @@ int landlock_allow_connect(struct landlock *ll, unsigned port)
 			    LL_RULE_NET_PORT, &attr, 0);
 }
 
+void landlock_adopt(struct landlock *ll, int abi, int ruleset_fd)
+{
+	memset(ll, 0, sizeof *ll);
+	ll->abi = abi;
+	ll->ruleset_fd = ruleset_fd;
+}
+
 int landlock_enforce(struct landlock *ll)
 {
 	long rc = syscall(SYS_landlock_restrict_self, ll->ruleset_fd, 0);

@@ -26,6 +26,9 @@ int landlock_abi_needed(bool allow_network, const char **why);
 int landlock_begin(struct landlock *ll, int abi, bool restrict_read,
 		   bool restrict_net);
 
+/* Take over a ruleset built elsewhere (the session cache) for ABI. */
+void landlock_adopt(struct landlock *ll, int abi, int ruleset_fd);
+
 /* A rule_sink callback: add one path rule. */
 int landlock_add_path(void *ll, int fd, const struct fs_rule *rule);
 

@@ -5,6 +5,7 @@
  * failure before the exec is fatal: the tool never runs less confined than
  * its policy says. */
 #include "../config/config.h"
+#include "../config/deps.h"
 #include "../config/diag.h"
 #include "../config/lower.h"
 #include "../config/paths.h"
@@ -19,6 +20,7 @@
 #include "mediation.h"
 #include "program.h"
 #include "report.h"
+#include "rulecache.h"
 #include "seccomp.h"
 
 #include <errno.h>
@@ -43,14 +45,11 @@ struct mediation_plan {
 	struct handover handover;
 };
 
-static void confine(struct landlock *ll, const struct lowered *l,
+static void confine(struct landlock *ll, const struct wire_policy *w,
 		    struct mediation_plan *plan)
 {
-	for (size_t i = 0; i < l->port_count; i++)
-		if (landlock_allow_connect(ll, l->connect_ports[i]) < 0)
-			die_errno(EXIT_SETUP_ERROR,
-				  "cannot allow TCP connect to port %u",
-				  l->connect_ports[i]);
+	bool allow_network = w->flags & WIRE_FLAG_NETWORK;
+	bool allow_local_binding = w->flags & WIRE_FLAG_LOCAL_BINDING;
 	if (caps_drop_dangerous() < 0)
 		die_errno(EXIT_SETUP_ERROR,
 			  "cannot drop CAP_SYS_ADMIN, CAP_PERFMON and "
@@ -79,9 +78,9 @@ static void confine(struct landlock *ll, const struct lowered *l,
 	 * otherwise write for us past our own Landlock rules. */
 	enum enclosing enc = plan->nested ? mediation_enclosing()
 					  : ENCLOSING_NONE;
-	bool own_network = plan->wanted && !l->allow_network &&
-			   (l->port_count || l->allow_local_binding ||
-			    l->unix_socket_count);
+	bool own_network = plan->wanted && !allow_network &&
+			   (w->port_count || allow_local_binding ||
+			    w->unix_socket_count);
 	bool register_nested = (own_network && enc != ENCLOSING_NONE) ||
 			       enc == ENCLOSING_WRITES;
 	if (register_nested &&
@@ -95,22 +94,78 @@ static void confine(struct landlock *ll, const struct lowered *l,
 	 * auto-bind: refuse those too. */
 	bool nested = plan->nested;
 	bool decided = enc != ENCLOSING_NONE;
-	bool no_network = !l->allow_network && !l->port_count &&
-			  !l->allow_local_binding && !l->unix_socket_count;
+	bool no_network = !allow_network && !w->port_count &&
+			  !allow_local_binding && !w->unix_socket_count;
 	struct filter_options opt = {
-		.allow_network = l->allow_network,
+		.allow_network = allow_network,
 		/* Not when nested: the enclosing supervisor would bind and
 		 * connect them by its own policy's paths, not ours. */
 		.unix_streams = mediated,
-		.pass_listen = l->allow_network || mediated ||
-			       (decided && l->allow_local_binding),
-		.deny_bind = nested && !l->allow_local_binding &&
-			     !l->allow_network,
-		.deny_connect = nested && !l->allow_network &&
+		.pass_listen = allow_network || mediated ||
+			       (decided && allow_local_binding),
+		.deny_bind = nested && !allow_local_binding && !allow_network,
+		.deny_connect = nested && !allow_network &&
 				(no_network || !decided),
 	};
 	if (seccomp_install(&opt) < 0)
 		die_errno(EXIT_SETUP_ERROR, "cannot install the seccomp filter");
+}
+
+/* Lower the policy into a new Landlock ruleset, with the proxy ports,
+ * and the policy the supervisor needs into WIRE.  With a session CHANNEL,
+ * record what the walk looked at and offer the result to the cache. */
+static void build_ruleset(struct landlock *ll, const struct policy *policy,
+			  struct lower_env *env, struct lowered *lowered,
+			  struct wire_policy *wire, int abi, int channel,
+			  const struct rulecache_key *key)
+{
+	char err[1024];
+	bool allow_network = policy_flag(policy, SCALAR_ALLOW_NETWORK);
+	if (landlock_begin(ll, abi, policy->lists[LIST_DENY_READ].len > 0,
+			   !allow_network) < 0)
+		die_errno(EXIT_SETUP_ERROR, "cannot create a Landlock ruleset");
+	struct rule_sink sink = {landlock_add_path, ll};
+	env->sink = &sink;
+	env->record = diag_debug_enabled;
+	/* The supervisor needs the write directories for unix binds. */
+	env->record_write_dirs = true;
+	if (channel >= 0)
+		deps_start();
+	if (lower_policy(policy, env, lowered, err, sizeof err) < 0)
+		die(EXIT_SETUP_ERROR, "%s", err);
+	env->sink = NULL;
+	for (size_t i = 0; i < lowered->port_count; i++)
+		if (landlock_allow_connect(ll, lowered->connect_ports[i]) < 0)
+			die_errno(EXIT_SETUP_ERROR,
+				  "cannot allow TCP connect to port %u",
+				  lowered->connect_ports[i]);
+	mediation_policy_of(lowered, wire);
+	if (channel >= 0)
+		rulecache_offer(channel, key, ll->ruleset_fd, wire);
+	deps_stop();
+}
+
+/* --debug with a ruleset from the cache: say so, and lower once more for
+ * the report only (no rule is added anywhere). */
+static void describe_kept(const struct policy *policy, struct lower_env *env,
+			  struct lowered *lowered, struct report *rep)
+{
+	static struct landlock shown;
+	char err[1024];
+	debug("Landlock ruleset from the session supervisor's cache: an "
+	      "earlier call built it from this policy here, and nothing it "
+	      "looked at has changed since");
+	env->sink = NULL;
+	env->record = true;
+	if (lower_policy(policy, env, lowered, err, sizeof err) < 0)
+		die(EXIT_SETUP_ERROR, "%s", err);
+	/* The rights each grant stands for on this ABI, for the report. */
+	if (landlock_begin(&shown, rep->abi,
+			   policy->lists[LIST_DENY_READ].len > 0,
+			   !policy_flag(policy, SCALAR_ALLOW_NETWORK)) == 0) {
+		close(shown.ruleset_fd);
+		rep->ll = &shown;
+	}
 }
 
 static const char *base_name(const char *path)
@@ -330,45 +385,51 @@ int main(int argc, char **argv)
 	bool started = plan.wanted && !plan.nested;
 	if (started)
 		start_mediation(&plan, &ctx, &cfg);
-	struct landlock ll;
-	if (landlock_begin(&ll, rep.abi, policy.lists[LIST_DENY_READ].len > 0,
-			   !allow_network) < 0)
-		die_errno(EXIT_SETUP_ERROR, "cannot create a Landlock ruleset");
-	struct rule_sink sink = {landlock_add_path, &ll};
-	env.sink = &sink;
-	env.record = diag_debug_enabled;
-	/* The supervisor needs the write directories for unix binds. */
-	env.record_write_dirs = true;
-	/* Nested, our own listener is impossible: denies inside write roots
-	 * are then carved as a snapshot (landstrip.ini(5)). */
+	/* In session mode the supervisor may keep the ruleset an earlier
+	 * call built from the same policy in the same place, while nothing it
+	 * was built from has changed (shim/rulecache.h). */
 	env.mediate_writes = !nested;
-	if (lower_policy(&policy, &env, &lowered, err, sizeof err) < 0)
-		die(EXIT_SETUP_ERROR, "%s", err);
-	plan.wanted = plan.wanted || lowered.mediated_root_count > 0;
-	if (plan.wanted || plan.nested) {
+	struct rulecache_key key;
+	int channel = nested ? -1 : mediation_session_channel();
+	if (channel >= 0 && !rulecache_key_of(&policy, &env, rep.abi, &key))
+		channel = -1;
+	struct wire_policy wire;
+	struct landlock ll;
+	int kept = channel >= 0 ? rulecache_fetch(channel, &key, &wire) : -1;
+	if (kept >= 0) {
+		landlock_adopt(&ll, rep.abi, kept);
+		if (diag_debug_enabled)
+			describe_kept(&policy, &env, &lowered, &rep);
+	} else
+		build_ruleset(&ll, &policy, &env, &lowered, &wire, rep.abi,
+			      channel, &key);
+	plan.wanted = plan.wanted || wire.mediated_root_count > 0;
+	if (plan.nested) {
+		/* for a witness, if we register with an enclosing one */
+		plan.witness_path = mediation_find_supervisor(
+			ctx.self_path, configured_supervisor(&ctx, &cfg), err,
+			sizeof err);
+	} else if (plan.wanted && !started) {
 		/* Before confinement: the supervisor must start unconfined. */
-		if (!plan.nested && !started)
-			start_mediation(&plan, &ctx, &cfg);
-		else /* for a witness, if we register with an enclosing one */
-			plan.witness_path = mediation_find_supervisor(
-				ctx.self_path, configured_supervisor(&ctx, &cfg),
-				err, sizeof err);
+		start_mediation(&plan, &ctx, &cfg);
+	}
+	if (plan.wanted || plan.nested)
 		plan.handover = (struct handover){
 			.tool = cli.profile ? cli.profile
 					    : base_name(cli.command[0]),
 			.config = cfg.origin,
 			.report = report_destination(&ctx, &cfg),
-			.lowered = &lowered,
+			.policy = &wire,
 		};
-	}
 	if (diag_debug_enabled) {
-		rep.ll = &ll;
+		if (!rep.ll)
+			rep.ll = &ll;
 		if (!rep.mediation && plan.wanted)
 			rep.mediation = describe_mediation(nested);
 		report_policy(stderr, &rep);
 	}
 
-	confine(&ll, &lowered, &plan);
+	confine(&ll, &wire, &plan);
 	mediation_close_session();
 	exec_tool(program, argv0_for(program, cli.command));
 }

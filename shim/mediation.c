@@ -185,20 +185,30 @@ int mediation_start(struct mediation *m, const char *supervisor_path,
 	return start_own_supervisor(m, supervisor_path, err, errlen);
 }
 
+static int session_channel = -1;
+
 /* Session mode: a private channel, announced on the shared socket. */
-static int connect_session(struct mediation *m)
+int mediation_session_channel(void)
 {
+	int session_fd = session_socket();
+	if (session_channel >= 0 || session_fd < 0)
+		return session_channel;
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
-	int rc = wire_send(m->session_fd, WIRE_CONNECT, NULL, 0, &sv[1], 1);
+	int rc = wire_send(session_fd, WIRE_CONNECT, NULL, 0, &sv[1], 1);
 	close(sv[1]);
 	if (rc < 0) {
 		close(sv[0]);
 		return -1;
 	}
-	m->channel = sv[0];
-	return 0;
+	return session_channel = sv[0];
+}
+
+static int connect_session(struct mediation *m)
+{
+	m->channel = mediation_session_channel();
+	return m->channel < 0 ? -1 : 0;
 }
 
 static int start_own_supervisor(struct mediation *m, const char *path,
@@ -231,14 +241,9 @@ static void add_paths(char ***list, size_t *count, const char *path)
 
 static void add_write_rules(struct wire_policy *w, const struct lowered *l);
 
-/* The policy the supervisor needs: flags, ports, unix sockets, and the
- * directories Landlock lets the tool create files in (for unix binds). */
-static void wire_policy_of(const struct handover *h, struct wire_policy *w)
+void mediation_policy_of(const struct lowered *l, struct wire_policy *w)
 {
-	const struct lowered *l = h->lowered;
 	memset(w, 0, sizeof *w);
-	w->tool = (char *)h->tool;
-	w->pid = (uint32_t)getpid();
 	w->flags = (l->allow_local_binding ? WIRE_FLAG_LOCAL_BINDING : 0) |
 		   (l->allow_network ? WIRE_FLAG_NETWORK : 0) |
 		   (l->mediate_reads ? WIRE_FLAG_MEDIATE_READS : 0);
@@ -255,8 +260,17 @@ static void wire_policy_of(const struct handover *h, struct wire_policy *w)
 	for (size_t i = 0; i < l->mediated_root_count; i++)
 		add_paths(&w->mediated_roots, &w->mediated_root_count,
 			  l->mediated_roots[i]);
+}
+
+/* The policy as this call hands it over. */
+static struct wire_policy *policy_for_call(const struct handover *h)
+{
+	struct wire_policy *w = h->policy;
+	w->tool = (char *)h->tool;
+	w->pid = (uint32_t)getpid();
 	w->config = (char *)h->config;
 	w->report = (char *)h->report;
+	return w;
 }
 
 static void add_rule(struct wire_policy *w, uint8_t kind, bool glob,
@@ -319,14 +333,6 @@ static void add_write_rules(struct wire_policy *w, const struct lowered *l)
 	}
 }
 
-static void free_write_rules(struct wire_policy *w)
-{
-	for (size_t i = 0; i < w->write_rule_count; i++)
-		free(w->write_rules[i].label);
-	free(w->write_rules);
-	free(w->mediated_roots);
-}
-
 static int await_ack(int channel, char *err, size_t errlen)
 {
 	static unsigned char buf[WIRE_HEADER_SIZE + WIRE_MAX_PAYLOAD];
@@ -365,21 +371,17 @@ int mediation_handover(struct mediation *m, const struct handover *h,
 			     "is gone: %s", strerror(errno));
 		return -1;
 	}
+	const struct wire_policy *w = policy_for_call(h);
 	int listener = seccomp_install_listener(
-		h->lowered->mediated_root_count > 0, h->lowered->mediate_reads);
+		w->mediated_root_count > 0, w->flags & WIRE_FLAG_MEDIATE_READS);
 	if (listener < 0) {
 		format_error(err, errlen,
 			     "cannot install the seccomp listener: %s",
 			     strerror(errno));
 		return -1;
 	}
-	struct wire_policy w;
-	wire_policy_of(h, &w);
 	static unsigned char payload[WIRE_MAX_PAYLOAD];
-	int n = wire_encode_register(&w, payload, sizeof payload);
-	free(w.unix_sockets);
-	free(w.write_dirs);
-	free_write_rules(&w);
+	int n = wire_encode_register(w, payload, sizeof payload);
 	/* Reports go to the tool's stderr; a tool started with stderr closed
 	 * gets them nowhere (/dev/null), not a failed handover. */
 	int report_fd = fcntl(STDERR_FILENO, F_GETFD) < 0
@@ -407,6 +409,8 @@ int mediation_handover(struct mediation *m, const struct handover *h,
 		close(report_fd);
 	close(m->channel);
 	m->channel = -1;
+	if (m->session)
+		session_channel = -1;
 	reap_first(m->first_pid);
 	m->first_pid = 0;
 	return rc;
@@ -455,13 +459,8 @@ int mediation_register_nested(const struct handover *h, const char *path,
 	 * the "address", longer than any real address so that it cannot be
 	 * taken for one. */
 	static unsigned char msg[WIRE_HEADER_SIZE + WIRE_MAX_PAYLOAD];
-	struct wire_policy w;
-	wire_policy_of(h, &w);
-	int n = wire_encode_register(&w, msg + WIRE_HEADER_SIZE,
+	int n = wire_encode_register(policy_for_call(h), msg + WIRE_HEADER_SIZE,
 				     sizeof msg - WIRE_HEADER_SIZE);
-	free(w.unix_sockets);
-	free(w.write_dirs);
-	free_write_rules(&w);
 	int rc = -1;
 	if (first > 0 && n >= 0 &&
 	    wire_encode_header(msg, WIRE_HEADER_SIZE, WIRE_REGISTER, (size_t)n) >= 0) {

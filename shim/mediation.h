@@ -10,6 +10,7 @@
 
 #include "../config/config.h"
 #include "../config/lower.h"
+#include "../supervisor/protocol.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -56,8 +57,18 @@ struct handover {
 	const char *tool;
 	const char *config;       /* origin, for hints */
 	const char *report;       /* [landstrip] report =, or NULL */
-	const struct lowered *lowered;
+	struct wire_policy *policy; /* from mediation_policy_of, or the cache */
 };
+
+/* What the supervisor needs of a lowered policy: flags, ports, unix
+ * sockets, the directories Landlock lets the tool create files in (for
+ * unix binds), the write rules and mediated roots.  The per-call fields
+ * (tool, pid, config, report) are the handover's to fill in. */
+void mediation_policy_of(const struct lowered *l, struct wire_policy *w);
+
+/* Session mode: the private channel to the session supervisor, opened on
+ * first use (the ruleset cache, then the registration), or -1. */
+int mediation_session_channel(void);
 
 /* After Landlock and before the static filter: install the listener, send
  * it with the policy and the tool's stderr, wait for the ack.  0, or -1

@@ -9,6 +9,7 @@
  * registration can arrive any more. */
 #include "loop.h"
 #include "notify.h"
+#include "rulecache.h"
 #include "../config/diag.h"
 #include "../config/paths.h"
 #include "../config/system.h"
@@ -122,28 +123,62 @@ static int open_report(const struct wire_policy *w, int tool_stderr)
 	return tool_stderr;
 }
 
-/* Read one REGISTER from CHANNEL, check it, and answer ACK or ERROR. */
-static void take_registration(struct supervisor *sup, int channel)
+static void take_registration(struct supervisor *sup, int channel,
+			      const unsigned char *buf,
+			      const struct wire_header *hdr, int *fds,
+			      size_t nfds);
+
+/* Read one message from a registration channel and act on it.  Returns
+ * whether the channel stays open for more: the ruleset cache's messages
+ * come before the REGISTER (session mode only: a per-tool supervisor
+ * serves one shim and keeps nothing). */
+static bool take_pending(struct supervisor *sup, int channel)
 {
 	static unsigned char buf[WIRE_HEADER_SIZE + WIRE_MAX_PAYLOAD];
 	struct wire_header hdr;
 	int fds[WIRE_MAX_FDS];
 	size_t nfds = 0;
 	char err[256];
-	if (!peer_is_ours(channel))
-		return reply_error(channel, EPERM, "peer is not my user");
+	if (!peer_is_ours(channel)) {
+		reply_error(channel, EPERM, "peer is not my user");
+		return false;
+	}
 	if (wire_recv(channel, buf, sizeof buf, &hdr, fds, WIRE_MAX_FDS, &nfds,
-		      REGISTER_TIMEOUT_MS, err, sizeof err) < 0)
-		return reply_error(channel, EPROTO, err);
+		      REGISTER_TIMEOUT_MS, err, sizeof err) < 0) {
+		if (errno != ECONNRESET) /* a shim that needed nothing more */
+			reply_error(channel, EPROTO, err);
+		return false;
+	}
+	bool cache = sup->session && (hdr.type == WIRE_CACHE_GET ||
+				      hdr.type == WIRE_CACHE_PUT);
+	if (cache && hdr.type == WIRE_CACHE_GET && nfds == 0 && hdr.length) {
+		rulecache_get(channel, buf + WIRE_HEADER_SIZE, hdr.length);
+		return true;
+	}
+	if (cache && hdr.type == WIRE_CACHE_PUT && nfds == 1) {
+		rulecache_put(buf + WIRE_HEADER_SIZE, hdr.length, fds[0]);
+		return true;
+	}
+	take_registration(sup, channel, buf, &hdr, fds, nfds);
+	return false;
+}
+
+/* Check one REGISTER from CHANNEL, and answer ACK or ERROR. */
+static void take_registration(struct supervisor *sup, int channel,
+			      const unsigned char *buf,
+			      const struct wire_header *hdr, int *fds,
+			      size_t nfds)
+{
+	char err[256];
 	struct wire_policy w;
 	const char *problem = NULL;
-	if (hdr.type != WIRE_REGISTER)
+	if (hdr->type != WIRE_REGISTER)
 		problem = "expected REGISTER";
 	else if (nfds != 2)
 		problem = "REGISTER needs the listener and the tool's stderr";
 	else if (!notify_is_listener(fds[0]))
 		problem = "the first fd is not a seccomp listener";
-	else if (wire_decode_register(buf + WIRE_HEADER_SIZE, hdr.length, &w,
+	else if (wire_decode_register(buf + WIRE_HEADER_SIZE, hdr->length, &w,
 				      err, sizeof err) < 0)
 		problem = err;
 	if (problem) {
@@ -310,15 +345,19 @@ int supervisor_run(struct supervisor *sup)
 			}
 		}
 		/* Registrations: one REGISTER each, answered, then the channel
-		 * is done (the shim closes its end when it execs).  Walked
+		 * is done (the shim closes its end when it execs); cache
+		 * messages before it keep the channel pending.  Walked
 		 * from the end so that dropping one moves only entries already
 		 * looked at; new ones added meanwhile wait for the next poll. */
 		long now = now_ms();
 		for (size_t i = other_at - pending_at; i-- > 0;) {
 			short ev = pfds[pending_at + i].revents;
+			bool keep = false;
 			if (ev & POLLIN)
-				take_registration(sup, sup->pending[i].fd);
-			if (ev || sup->pending[i].deadline <= now)
+				keep = take_pending(sup, sup->pending[i].fd);
+			if (keep)
+				sup->pending[i].deadline = now + REGISTER_TIMEOUT_MS;
+			else if (ev || sup->pending[i].deadline <= now)
 				drop_pending(sup, i);
 		}
 		/* Listeners last, likewise from the end. */

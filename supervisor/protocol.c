@@ -318,14 +318,15 @@ static int check_value(const struct tag_rule *r, const unsigned char *v,
 
 static bool type_known(unsigned type)
 {
-	return type >= WIRE_REGISTER && type <= WIRE_CONNECT;
+	return type >= WIRE_REGISTER && type <= WIRE_CACHE_PUT;
 }
 
-/* ACK and CONNECT have nothing to say but their type: bytes after them
+/* ACK, CONNECT and CACHE_MISS have nothing to say but their type: bytes after them
  * would be a message nobody reads. */
 static bool type_is_empty(unsigned type)
 {
-	return type == WIRE_ACK || type == WIRE_CONNECT;
+	return type == WIRE_ACK || type == WIRE_CONNECT ||
+	       type == WIRE_CACHE_MISS;
 }
 
 static const char *type_name(unsigned type)
@@ -339,6 +340,14 @@ static const char *type_name(unsigned type)
 		return "ERROR";
 	case WIRE_CONNECT:
 		return "CONNECT";
+	case WIRE_CACHE_GET:
+		return "CACHE_GET";
+	case WIRE_CACHE_HIT:
+		return "CACHE_HIT";
+	case WIRE_CACHE_MISS:
+		return "CACHE_MISS";
+	case WIRE_CACHE_PUT:
+		return "CACHE_PUT";
 	}
 	return "?";
 }

@@ -1,6 +1,6 @@
 /* The wire protocol between landstrip-exec and landstrip-supervisor.
  *
- * Version 2, documented in landstrip-supervisor(8).  Messages travel over
+ * Version 3, documented in landstrip-supervisor(8).  Messages travel over
  * AF_UNIX SOCK_SEQPACKET sockets, one message per packet: a fixed 16-byte
  * header, then LENGTH bytes of payload (at most WIRE_MAX_PAYLOAD).  File
  * descriptors ride along as SCM_RIGHTS.
@@ -12,6 +12,14 @@
  *                                  closes the connection after it
  *   CONNECT   shim -> session      empty; fds: [one end of a private
  *             supervisor           socketpair], on which REGISTER follows
+ *   CACHE_GET shim -> session      the lowering's key (opaque bytes): is a
+ *             supervisor           ruleset built from it still good?
+ *   CACHE_HIT supervisor -> shim   the stored blob (opaque); fds: [ruleset]
+ *   CACHE_MISS supervisor -> shim  empty
+ *   CACHE_PUT shim -> session      key, blob and the directories lowering
+ *             supervisor           looked at (cache_wire.c); fds: [ruleset]
+ *   The CACHE_ messages travel on the private channel, before REGISTER
+ *   or without one (landstrip-supervisor(8), "The ruleset cache").
  *
  * The decoder treats every byte as hostile: unknown types and tags,
  * duplicate singletons, missing required tags, strings with NUL bytes,
@@ -60,7 +68,7 @@
 #include <stdint.h>
 
 #define WIRE_MAGIC 0x5254534cu /* "LSTR" in memory order */
-#define WIRE_VERSION 2
+#define WIRE_VERSION 3
 #define WIRE_HEADER_SIZE 16
 #define WIRE_MAX_PAYLOAD (64 * 1024)
 #define WIRE_MAX_FDS 2
@@ -70,6 +78,10 @@ enum wire_type {
 	WIRE_ACK = 2,
 	WIRE_ERROR = 3,
 	WIRE_CONNECT = 4,
+	WIRE_CACHE_GET = 5,
+	WIRE_CACHE_HIT = 6,
+	WIRE_CACHE_MISS = 7,
+	WIRE_CACHE_PUT = 8,
 };
 
 struct wire_header {
@@ -154,6 +166,40 @@ struct wire_policy {
 	char **mediated_roots;
 	size_t mediated_root_count;
 };
+
+/* A directory lowering looked a name up in, or listed, as it was just
+ * before: a change to its entries changes its ctime. */
+struct wire_dep {
+	uint64_t dev, ino;
+	int64_t ctime_sec;
+	uint32_t ctime_nsec;
+	char *path; /* absolute */
+};
+
+#define WIRE_MAX_CACHE_KEY (32 * 1024)
+#define WIRE_MAX_DEPS 256
+
+/* A decoded CACHE_PUT.  Key and blob are 1..WIRE_MAX_CACHE_KEY and
+ * 1..WIRE_MAX_PAYLOAD bytes, copies owned by it. */
+struct wire_cache_put {
+	unsigned char *key;
+	size_t key_len;
+	unsigned char *blob;
+	size_t blob_len;
+	struct wire_dep *deps;
+	size_t dep_count;
+};
+
+/* CACHE_PUT payload: u32 key length, key, u32 blob length, blob, u32 dep
+ * count, then per dep u64 dev, u64 ino, i64 ctime seconds, u32 ctime
+ * nanoseconds (below 10^9), u16 path length, absolute path (no NUL).
+ * Nothing may follow.  Same conventions as REGISTER: 0, or -1 with errno
+ * E2BIG/EINVAL (encoder) or EPROTO/ENOMEM and ERR naming the field. */
+int wire_encode_cache_put(const struct wire_cache_put *p, unsigned char *buf,
+			  size_t cap);
+int wire_decode_cache_put(const unsigned char *payload, size_t len,
+			  struct wire_cache_put *out, char *err, size_t errlen);
+void wire_cache_put_free(struct wire_cache_put *p);
 
 /* Encoding: return the bytes written, or -1 with errno E2BIG when CAP is too
  * small or a field is over its bound (EINVAL). */

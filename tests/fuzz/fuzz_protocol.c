@@ -1,7 +1,8 @@
 /* libFuzzer target for the wire decoders (supervisor/protocol.c).
  *
  * The input is one packet as wire_recv would hand it over: the header is
- * decoded, and a REGISTER or ERROR payload goes on to its decoder.  The
+ * decoded, and a REGISTER, ERROR or CACHE_PUT payload goes on to its
+ * decoder.  The
  * sanitizers catch memory errors, undefined behaviour and leaks; on top of
  * that, what a decoder accepts must come back unchanged through the
  * encoder and the decoder again (the two share their rules, so a mismatch
@@ -116,6 +117,24 @@ static void fuzz_error(const unsigned char *payload, size_t len)
 		broken("an accepted ERROR does not encode to the same bytes");
 }
 
+static void fuzz_cache_put(const unsigned char *payload, size_t len)
+{
+	struct wire_cache_put p;
+	char err[256] = "";
+	static const struct wire_cache_put zero;
+	if (wire_decode_cache_put(payload, len, &p, err, sizeof err) < 0) {
+		if (!err[0] || memcmp(&p, &zero, sizeof zero) != 0)
+			broken("CACHE_PUT refused without a message, or left "
+			       "something behind");
+		return;
+	}
+	/* One encoding per content: it must come back bytewise. */
+	int n = wire_encode_cache_put(&p, scratch, sizeof scratch);
+	if (n < 0 || (size_t)n != len || memcmp(scratch, payload, len) != 0)
+		broken("an accepted CACHE_PUT does not encode to the same bytes");
+	wire_cache_put_free(&p);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct wire_header h;
@@ -130,5 +149,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_register(payload, h.length);
 	else if (h.type == WIRE_ERROR)
 		fuzz_error(payload, h.length);
+	else if (h.type == WIRE_CACHE_PUT)
+		fuzz_cache_put(payload, h.length);
 	return 0;
 }

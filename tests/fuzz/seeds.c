@@ -152,5 +152,16 @@ int main(int argc, char **argv)
 	write_seed(dir, "error-over-max", WIRE_ERROR, 4 + WIRE_MAX_MESSAGE + 1);
 	write_seed(dir, "ack", WIRE_ACK, 0);
 	write_seed(dir, "connect", WIRE_CONNECT, 0);
+	write_seed(dir, "cache-miss", WIRE_CACHE_MISS, 0);
+	memcpy(packet + WIRE_HEADER_SIZE, "key", 3);
+	write_seed(dir, "cache-get", WIRE_CACHE_GET, 3);
+	struct wire_dep deps[2] = {{1, 2, 3, 999999999, (char *)"/"},
+				   {64769, 131073, 1764000000, 5,
+				    (char *)"/home/u/.ssh"}};
+	struct wire_cache_put put = {(unsigned char *)"landstrip-ruleset-1", 19,
+				     (unsigned char *)"blob", 4, deps, 2};
+	write_seed(dir, "cache-put", WIRE_CACHE_PUT,
+		   wire_encode_cache_put(&put, packet + WIRE_HEADER_SIZE,
+					 sizeof packet - WIRE_HEADER_SIZE));
 	return 0;
 }

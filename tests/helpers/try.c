@@ -1148,9 +1148,9 @@ static int send_packet(int sock, const void *data, size_t len,
 
 static struct junk_header junk_header(unsigned type, uint32_t length)
 {
-	/* "LSTR", version 1 in the low half, the type in the high half (in
-	 * memory order on this little-endian machine). */
-	return (struct junk_header){0x5254534cu, 2u | type << 16, length, 0};
+	/* "LSTR", the protocol's version (3) in the low half, the type in
+	 * the high half (in memory order on this little-endian machine). */
+	return (struct junk_header){0x5254534cu, 3u | type << 16, length, 0};
 }
 
 /* Write junk MODE to the session supervisor's socket

@@ -211,10 +211,10 @@ static void header_refusals(void)
 		 "header: 15 bytes, want 16"},
 		{"magic 0", 0, 1, 1, 0, 0, 0, -1, "magic 0, want 0x5254534c"},
 		{"magic swapped", 0x4c535452, 1, 1, 0, 0, 0, -1, "magic 0x4c535452"},
-		{"version 1", WIRE_MAGIC, 1, 1, 0, 0, 0, -1, "version 1, want 2"},
-		{"version 3", WIRE_MAGIC, 3, 1, 0, 0, 0, -1, "version 3, want 2"},
+		{"version 2", WIRE_MAGIC, 2, 1, 0, 0, 0, -1, "version 2, want 3"},
+		{"version 4", WIRE_MAGIC, 4, 1, 0, 0, 0, -1, "version 4, want 3"},
 		{"type 0", WIRE_MAGIC, WIRE_VERSION, 0, 0, 0, 0, -1, "type 0: unknown"},
-		{"type 5", WIRE_MAGIC, WIRE_VERSION, 5, 0, 0, 0, -1, "type 5: unknown"},
+		{"type 9", WIRE_MAGIC, WIRE_VERSION, 9, 0, 0, 0, -1, "type 9: unknown"},
 		{"type 0xffff", WIRE_MAGIC, WIRE_VERSION, 0xffff, 0, 0, 0, -1,
 		 "type 65535: unknown"},
 		{"reserved 1", WIRE_MAGIC, WIRE_VERSION, 1, 0, 1, 0, -1, "reserved 0x1, want 0"},
@@ -268,7 +268,8 @@ static void header_encode_refusals(void)
 		int want_errno;
 	} rows[] = {
 		{"type 0", 0, 0, sizeof buf, EINVAL},
-		{"type 5", 5, 0, sizeof buf, EINVAL},
+		{"type 9", 9, 0, sizeof buf, EINVAL},
+		{"CACHE_MISS with payload", WIRE_CACHE_MISS, 1, sizeof buf, EINVAL},
 		{"length over max", WIRE_REGISTER, WIRE_MAX_PAYLOAD + 1,
 		 sizeof buf, EINVAL},
 		{"ACK with payload", WIRE_ACK, 1, sizeof buf, EINVAL},

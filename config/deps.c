@@ -1,0 +1,81 @@
+#include "deps.h"
+#include "diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct deps lowering_deps;
+
+void deps_start(void)
+{
+	deps_stop();
+	lowering_deps.on = true;
+}
+
+void deps_stop(void)
+{
+	for (size_t i = 0; i < lowering_deps.count; i++)
+		free(lowering_deps.items[i].path);
+	memset(&lowering_deps, 0, sizeof lowering_deps);
+}
+
+void deps_taint(const char *why)
+{
+	if (lowering_deps.on && !lowering_deps.tainted)
+		lowering_deps.tainted = why;
+}
+
+static bool known(const char *path, size_t len)
+{
+	for (size_t i = 0; i < lowering_deps.count; i++) {
+		const char *p = lowering_deps.items[i].path;
+		if (strncmp(p, path, len) == 0 && p[len] == '\0')
+			return true;
+	}
+	return false;
+}
+
+/* Stat the directory PATH[0..LEN) now, before anything is looked up in
+ * it: a change after this point shows as a different ctime. */
+static void note(const char *path, size_t len)
+{
+	if (!lowering_deps.on || lowering_deps.tainted || known(path, len))
+		return;
+	if (lowering_deps.count == DEPS_MAX)
+		return deps_taint("more directories than the cache follows");
+	char *copy = xstrndup(path, len);
+	struct stat st;
+	if (lstat(copy, &st) < 0) {
+		/* Missing: its parent, noted before it, covers its creation. */
+		free(copy);
+		return;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		free(copy);
+		return deps_taint(S_ISLNK(st.st_mode) ? "a symlink on the way"
+						      : "a non-directory on "
+							"the way");
+	}
+	lowering_deps.items[lowering_deps.count++] = (struct dep){
+		copy, (uint64_t)st.st_dev, (uint64_t)st.st_ino,
+		(int64_t)st.st_ctim.tv_sec, (uint32_t)st.st_ctim.tv_nsec};
+}
+
+void deps_note_lookup(const char *abs)
+{
+	if (!lowering_deps.on || abs[0] != '/')
+		return;
+	note("/", 1);
+	/* Every proper prefix ending before a '/': "/a", "/a/b" of "/a/b/c". */
+	for (const char *p = abs + 1; (p = strchr(p, '/')); p++)
+		note(abs, (size_t)(p - abs));
+}
+
+void deps_note_dir(const char *abs)
+{
+	if (!lowering_deps.on || abs[0] != '/')
+		return;
+	deps_note_lookup(abs);
+	note(abs, strlen(abs));
+}

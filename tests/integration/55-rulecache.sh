@@ -1,0 +1,157 @@
+#!/bin/bash
+# The session supervisor's ruleset cache, attacked: a ruleset built by one
+# call is reused by the next with the same policy in the same place only
+# while nothing the walk looked at has changed.  The attacks change the
+# filesystem between two calls (a new entry, a directory renamed onto a
+# denied path, a symlink retargeted) and the policy (the config, the
+# directory a call starts in); after each, the next call must decide as a
+# fresh walk would.  Every check that a stale ruleset would pass has a
+# partner showing the cache was in use just before (the debug line).
+#
+# The script is its own agent: it reruns itself under
+# `landstrip-supervisor --`, so every shim below is in session mode.
+if [ -z "${LANDSTRIP_SUPERVISOR_FD:-}" ]; then
+	exec "$(dirname "$LS")/landstrip-supervisor" -- bash "$0" "$@"
+fi
+. "$(dirname "$0")/../lib/tap.sh"
+
+H=$HOME
+mkdir -p "$H/notes" "$H/real" "$T/proj/sub"
+echo note >"$H/notes/x"
+echo key >"$H/key"
+write_config <<INI
+[sandbox]
+allowWrite = .
+denyRead = $H/key
+denyRead = $H/secret
+INI
+# The cache keeps only rulesets whose directories have not changed for
+# 50 ms (a change within the filesystem's timestamp granularity could leave
+# a ctime unchanged): let the setup above settle.
+settle() { sleep 0.1; }
+HIT='ruleset from the session supervisor.s cache'
+# debug_run CMD...: the call under LANDSTRIP_DEBUG, like check.
+debug_run() { LANDSTRIP_DEBUG=1 "$@"; }
+: >"$T/out" 2>"$T/err" # check's files: made now, they change no dep later
+settle
+
+# ---- a hit: same decisions as the walk -------------------------------------
+check "first call: walks, reads an allowed file" 0 debug_run "$LS" -- "$TRY" read "$H/notes/x"
+check_err "first call: offers its ruleset to the cache" 'ruleset offered'
+if grep -q "$HIT" "$T/err"; then
+	_tap_result "not ok" "first call: no ruleset in the cache yet"
+else
+	_tap_result ok "first call: no ruleset in the cache yet"
+fi
+check "second call: reads the same file" 0 debug_run "$LS" -- "$TRY" read "$H/notes/x"
+check_err "second call: uses the kept ruleset" "$HIT"
+check "second call (kept ruleset): a denied file stays denied" 1 "$LS" -- "$TRY" read "$H/key"
+check_out "a denied file: EACCES" '^EACCES$'
+check "kept ruleset: writes in the project" 0 "$LS" -- "$TRY" write "$T/proj/sub/w"
+check "kept ruleset: no write outside it" 1 "$LS" -- "$TRY" write "$H/notes/w"
+check_out "a write outside: EACCES" '^EACCES$'
+
+# ---- a new entry next to what the walk granted ------------------------------
+# The walk grants every entry of $HOME but the denied ones, one by one: a
+# file made later is in no rule of the kept ruleset.  The fresh walk the
+# change must trigger grants it.
+check "before: the ruleset is kept" 0 debug_run "$LS" -- "$TRY" read "$H/notes/x"
+check_err "before a new entry: kept" "$HIT"
+echo new >"$H/new"
+check "a file made after the ruleset was kept is readable" 0 debug_run "$LS" -- "$TRY" read "$H/new"
+if grep -q "$HIT" "$T/err"; then
+	_tap_result "not ok" "a changed directory: the kept ruleset is dropped"
+else
+	_tap_result ok "a changed directory: the kept ruleset is dropped"
+fi
+settle
+check "and kept again" 0 "$LS" -- "$TRY" read "$H/new"
+check "(second)" 0 debug_run "$LS" -- "$TRY" read "$H/new"
+check_err "once settled, the new ruleset is kept" "$HIT"
+
+# ---- a granted directory renamed onto a denied path --------------------------
+# $HOME/secret is denied but does not exist: the walk granted $HOME/notes
+# as a sibling.  Renamed to $HOME/secret, its inode is the one the kept
+# ruleset grants; a stale reuse would read the denied path.
+check "before the rename: kept" 0 debug_run "$LS" -- "$TRY" read "$H/notes/x"
+check_err "before the rename: the ruleset is kept" "$HIT"
+mv "$H/notes" "$H/secret"
+check "baseline: the renamed file is readable unconfined" 0 "$TRY" read "$H/secret/x"
+check "a granted directory renamed onto a denied path: denied" 1 "$LS" -- "$TRY" read "$H/secret/x"
+check_out "renamed onto a denied path: EACCES" '^EACCES$'
+mv "$H/secret" "$H/notes"
+settle
+
+# ---- the policy and the starting directory are the key ------------------------
+"$LS" -- "$TRY" read "$H/notes/x" >/dev/null 2>&1
+check "before the config changes: kept" 0 debug_run "$LS" -- "$TRY" read "$H/notes/x"
+check_err "before the config changes: the ruleset is kept" "$HIT"
+write_config <<INI
+[sandbox]
+allowWrite = .
+denyRead = $H/key
+denyRead = $H/secret
+denyRead = $H/notes
+INI
+check "a line added to the config applies at once" 1 "$LS" -- "$TRY" read "$H/notes/x"
+check_out "the new denyRead: EACCES" '^EACCES$'
+write_config <<INI
+[sandbox]
+allowWrite = .
+denyRead = $H/key
+INI
+settle
+"$LS" -- "$TRY" read "$H/notes/x" >/dev/null 2>&1
+check "from the project: kept" 0 debug_run "$LS" -- "$TRY" write "$T/proj/w2"
+check_err "from the project: the ruleset is kept" "$HIT"
+check "allowWrite = . from another directory is that directory" 0 \
+	bash -c 'cd "$1" && exec "$2" -- "$3" write "$1/w3"' _ "$H/real" "$LS" "$TRY"
+check "... and no longer the project" 1 \
+	bash -c 'cd "$1" && exec "$2" -- "$3" write "$4/w4"' _ "$H/real" "$LS" "$TRY" "$T/proj"
+check_out "the project from elsewhere: EACCES" '^EACCES$'
+
+# ---- what the recording cannot follow is never kept ---------------------------
+ln -s "$H/real" "$H/link"
+write_config <<INI
+[sandbox]
+allowWrite = $H/link
+denyRead = $H/key
+INI
+settle
+check "a symlink in a policy path: runs" 0 debug_run "$LS" -- "$TRY" write "$H/real/s1"
+check_err "a symlink in a policy path: the ruleset is not offered" 'not offered to the cache: a symlink'
+check "(second call)" 0 debug_run "$LS" -- "$TRY" write "$H/real/s2"
+if grep -q "$HIT" "$T/err"; then
+	_tap_result "not ok" "a symlink in a policy path: never from the cache"
+else
+	_tap_result ok "a symlink in a policy path: never from the cache"
+fi
+ln -sfn "$H/notes" "$H/link"
+check "the symlink retargeted: the new target is the write root" 0 "$LS" -- "$TRY" write "$H/notes/s3"
+check "... and the old one no longer" 1 "$LS" -- "$TRY" write "$H/real/s4"
+check_out "the old target: EACCES" '^EACCES$'
+
+# ---- another mount namespace gets nothing from the cache ----------------------
+write_config <<INI
+[sandbox]
+allowWrite = .
+denyRead = $H/key
+INI
+settle
+"$LS" -- "$TRY" read "$H/notes/x" >/dev/null 2>&1
+check "this namespace: kept" 0 debug_run "$LS" -- "$TRY" read "$H/notes/x"
+check_err "this namespace: the ruleset is kept" "$HIT"
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+	# Two calls in one other namespace: the first offers, the second
+	# would get it back if the supervisor kept what it cannot check.
+	check "in another mount namespace: runs" 0 \
+		unshare -m bash -c '"$1" -- "$2" read "$3" && sleep 0.1 &&
+			LANDSTRIP_DEBUG=1 "$1" -- "$2" read "$3"' _ "$LS" "$TRY" "$H/notes/x"
+	if grep -q "$HIT" "$T/err"; then
+		_tap_result "not ok" "another mount namespace: not from the cache"
+	else
+		_tap_result ok "another mount namespace: not from the cache"
+	fi
+else
+	skip "another mount namespace: not from the cache" "unshare -m needs root here"
+fi
