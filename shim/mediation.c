@@ -358,6 +358,17 @@ static int await_ack(int channel, char *err, size_t errlen)
 	return -1;
 }
 
+/* The channel is done with, and the supervisor's first process too. */
+static void finish(struct mediation *m)
+{
+	close(m->channel);
+	m->channel = -1;
+	if (m->session)
+		session_channel = -1;
+	reap_first(m->first_pid);
+	m->first_pid = 0;
+}
+
 int mediation_handover(struct mediation *m, const struct handover *h,
 		       char *err, size_t errlen)
 {
@@ -401,18 +412,21 @@ int mediation_handover(struct mediation *m, const struct handover *h,
 		format_error(err, errlen, "cannot reach the supervisor: %s",
 			     strerror(errno));
 	else
-		rc = await_ack(m->channel, err, errlen);
+		rc = 0;
 	/* Nothing of ours reaches the tool: the listener lives on in the
 	 * supervisor only. */
 	close(listener);
 	if (report_fd != STDERR_FILENO && report_fd >= 0)
 		close(report_fd);
-	close(m->channel);
-	m->channel = -1;
-	if (m->session)
-		session_channel = -1;
-	reap_first(m->first_pid);
-	m->first_pid = 0;
+	if (rc < 0)
+		finish(m);
+	return rc;
+}
+
+int mediation_handover_wait(struct mediation *m, char *err, size_t errlen)
+{
+	int rc = await_ack(m->channel, err, errlen);
+	finish(m);
 	return rc;
 }
 
