@@ -66,11 +66,6 @@ static void confine(struct landlock *ll, const struct wire_policy *w,
 	}
 	char err[1024];
 	bool mediated = plan->wanted && !plan->nested;
-	/* The listener's filter goes first: the static filter below refuses
-	 * any later listener, ours included. */
-	if (mediated && mediation_handover(&plan->med, &plan->handover, err,
-					   sizeof err) < 0)
-		die(EXIT_SETUP_ERROR, "%s", err);
 	/* Nested under a supervisor, a policy with network of its own hands
 	 * it over: the enclosing supervisor then applies it to our domain
 	 * too (a witness inside tells it who is in here).  So does every
@@ -106,11 +101,22 @@ static void confine(struct landlock *ll, const struct wire_policy *w,
 		.deny_bind = nested && !allow_local_binding && !allow_network,
 		.deny_connect = nested && !allow_network &&
 				(no_network || !decided),
+		/* Our supervisor's listener, in the same program: one attach
+		 * (the static part refuses any later listener, so it could
+		 * not come after it anyway). */
+		.listener = mediated,
+		.listener_writes = mediated && w->mediated_root_count > 0,
+		.listener_reads = mediated &&
+				  (w->flags & WIRE_FLAG_MEDIATE_READS),
 	};
-	if (seccomp_install(&opt) < 0)
-		die_errno(EXIT_SETUP_ERROR, "cannot install the seccomp filter");
-	/* The supervisor took our registration while the filter went in. */
-	if (mediated && mediation_handover_wait(&plan->med, err, sizeof err) < 0)
+	int listener = seccomp_install(&opt);
+	if (listener < 0)
+		die_errno(EXIT_SETUP_ERROR, "cannot install the seccomp filter%s",
+			  mediated ? " with a listener" : "");
+	if (mediated &&
+	    (mediation_handover(&plan->med, &plan->handover, listener, err,
+				sizeof err) < 0 ||
+	     mediation_handover_wait(&plan->med, err, sizeof err) < 0))
 		die(EXIT_SETUP_ERROR, "%s", err);
 }
 

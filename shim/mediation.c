@@ -370,7 +370,7 @@ static void finish(struct mediation *m)
 }
 
 int mediation_handover(struct mediation *m, const struct handover *h,
-		       char *err, size_t errlen)
+		       int listener, char *err, size_t errlen)
 {
 	/* A session supervisor that went away: fall back to one of our own
 	 * (it starts unconfined all the same: Landlock limits files and
@@ -383,14 +383,6 @@ int mediation_handover(struct mediation *m, const struct handover *h,
 		return -1;
 	}
 	const struct wire_policy *w = policy_for_call(h);
-	int listener = seccomp_install_listener(
-		w->mediated_root_count > 0, w->flags & WIRE_FLAG_MEDIATE_READS);
-	if (listener < 0) {
-		format_error(err, errlen,
-			     "cannot install the seccomp listener: %s",
-			     strerror(errno));
-		return -1;
-	}
 	static unsigned char payload[WIRE_MAX_PAYLOAD];
 	int n = wire_encode_register(w, payload, sizeof payload);
 	/* Reports go to the tool's stderr; a tool started with stderr closed

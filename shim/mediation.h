@@ -70,14 +70,13 @@ void mediation_policy_of(const struct lowered *l, struct wire_policy *w);
  * first use (the ruleset cache, then the registration), or -1. */
 int mediation_session_channel(void);
 
-/* After Landlock and before the static filter: install the listener, and
- * send it with the policy and the tool's stderr.  0, or -1 with ERR. */
+/* After Landlock and the filter: send LISTENER (closed here) with the
+ * policy and the tool's stderr.  0, or -1 with ERR. */
 int mediation_handover(struct mediation *m, const struct handover *h,
-		       char *err, size_t errlen);
+		       int listener, char *err, size_t errlen);
 
-/* Then wait for the supervisor's ack (the static filter goes in
- * meanwhile).  0, or -1 with ERR (the supervisor's own message when it
- * refused). */
+/* Then wait for the supervisor's ack.  0, or -1 with ERR (the
+ * supervisor's own message when it refused). */
 int mediation_handover_wait(struct mediation *m, char *err, size_t errlen);
 
 /* Nested under a supervisor, after Landlock: start a witness inside our

@@ -57,7 +57,7 @@ enum label {
 	L_ALLOW, L_KILL, L_EACCES, L_EPERM, L_EAFNOSUPPORT, L_ENOSYS,
 	L_SOCKET, L_SOCKETPAIR, L_IOCTL, L_SECCOMP, L_INET, L_INET_TYPE,
 	L_NETLINK, L_LOW, L_SEND_ARG2, L_SEND_ARG3, L_UNIX, L_NOTIFY,
-	L_OPEN_ARG1, L_OPEN_ARG2, L_COUNT
+	L_OPEN_ARG1, L_OPEN_ARG2, L_PASS, L_COUNT
 };
 
 struct fixup {
@@ -68,7 +68,7 @@ struct fixup {
 struct prog {
 	struct sock_filter *f;
 	size_t n, cap;
-	struct fixup fixups[64];
+	struct fixup fixups[256];
 	size_t nfix;
 	bool overflow;
 };
@@ -139,6 +139,18 @@ static bool all_placed(const struct prog *p)
 	return true;
 }
 
+static void notify_part(struct prog *p, bool writes, bool reads);
+
+/* Where the static part lets a call through: allowed, or on to the
+ * listener's part when there is one. */
+static void pass(struct prog *p, const struct filter_options *opt)
+{
+	if (opt->listener)
+		notify_part(p, opt->listener_writes, opt->listener_reads);
+	else
+		ret(p, SECCOMP_RET_ALLOW);
+}
+
 /* Dispatch on the syscall number.  The kernel emulates this prologue for
  * every syscall number when the filter is attached, so the common case
  * (a syscall above socketpair and below io_uring) leaves after three
@@ -183,7 +195,7 @@ static void dispatch(struct prog *p, const struct filter_options *opt)
 	if (!(opt->allow_network || opt->pass_listen) || opt->deny_bind)
 		jump(p, BPF_JEQ, __NR_listen, L_EACCES, L_ALLOW);
 	place(p, L_ALLOW);
-	ret(p, SECCOMP_RET_ALLOW);
+	pass(p, opt);
 }
 
 static void socket_rules(struct prog *p, const struct filter_options *opt)
@@ -276,12 +288,8 @@ static void seccomp_rules(struct prog *p)
 	jump(p, BPF_JSET, SECCOMP_FILTER_FLAG_NEW_LISTENER, L_EPERM, L_ALLOW);
 }
 
-static void verdicts(struct prog *p)
+static void verdicts(struct prog *p, const struct filter_options *opt)
 {
-	/* ALLOW was placed at the end of the dispatch; later blocks jump
-	 * back to it through a second copy here (BPF jumps only forward). */
-	place(p, L_ALLOW);
-	ret(p, SECCOMP_RET_ALLOW);
 	place(p, L_EACCES);
 	ret(p, ERRNO(EACCES));
 	place(p, L_EPERM);
@@ -292,6 +300,10 @@ static void verdicts(struct prog *p)
 	ret(p, ERRNO(ENOSYS));
 	place(p, L_KILL);
 	ret(p, SECCOMP_RET_KILL_PROCESS);
+	/* ALLOW was placed at the end of the dispatch; later blocks jump
+	 * on to it through a second copy here (BPF jumps only forward). */
+	place(p, L_ALLOW);
+	pass(p, opt);
 }
 
 int seccomp_build_filter(const struct filter_options *opt,
@@ -304,20 +316,23 @@ int seccomp_build_filter(const struct filter_options *opt,
 	send_rules(&p, opt);
 	ioctl_rules(&p);
 	seccomp_rules(&p);
-	verdicts(&p);
+	verdicts(&p, opt);
 	return p.overflow || !all_placed(&p) ? -1 : (int)p.n;
 }
 
 int seccomp_install(const struct filter_options *opt)
 {
-	struct sock_filter f[96];
+	struct sock_filter f[256];
 	int n = seccomp_build_filter(opt, f, sizeof f / sizeof f[0]);
 	if (n < 0) {
 		errno = E2BIG;
 		return -1;
 	}
 	struct sock_fprog prog = {.len = (unsigned short)n, .filter = f};
-	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+	long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			  opt->listener ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0,
+			  &prog);
+	return rc < 0 ? -1 : (int)rc;
 }
 
 /* The calls that write through a path or change metadata (the kernel's
@@ -350,48 +365,41 @@ static void write_traps(struct prog *p, bool reads)
 		jump(p, BPF_JEQ, write_calls[i], L_NOTIFY, L_NEXT);
 }
 
+/* The listener's part: the socket calls whose address or state must be
+ * checked and, for a policy with mediated roots, the calls that write go
+ * to the supervisor.  Entered with anything in A; its labels are all its
+ * own (L_PASS for "allowed"), so it can be emitted twice in one program. */
+static void notify_part(struct prog *p, bool writes, bool reads)
+{
+	load(p, offsetof(struct seccomp_data, nr));
+	jump(p, BPF_JEQ, __NR_bind, L_NOTIFY, L_NEXT);
+	jump(p, BPF_JEQ, __NR_connect, L_NOTIFY, L_NEXT);
+	jump(p, BPF_JEQ, __NR_listen, L_NOTIFY, L_NEXT);
+	if (writes)
+		write_traps(p, reads);
+	place(p, L_PASS);
+	ret(p, SECCOMP_RET_ALLOW);
+	if (writes && !reads) {
+		place(p, L_OPEN_ARG1);
+		load(p, ARG_LO(1));
+		jump(p, BPF_JSET, OPEN_WRITE_FLAGS, L_NOTIFY, L_PASS);
+		place(p, L_OPEN_ARG2);
+		load(p, ARG_LO(2));
+		jump(p, BPF_JSET, OPEN_WRITE_FLAGS, L_NOTIFY, L_PASS);
+		place(p, L_PASS);
+		ret(p, SECCOMP_RET_ALLOW);
+	}
+	place(p, L_NOTIFY);
+	ret(p, SECCOMP_RET_USER_NOTIF);
+}
+
 int seccomp_build_notify_filter(bool writes, bool reads,
 				struct sock_filter *f, size_t cap)
 {
-	/* Other ABIs are killed by the static filter; this one routes the
-	 * socket calls whose address or state must be checked and, for a
-	 * policy with mediated roots, the calls that write. */
+	/* Other ABIs are killed by the static filter. */
 	struct prog p = {.f = f, .cap = cap};
 	load(&p, offsetof(struct seccomp_data, arch));
-	jump(&p, BPF_JEQ, AUDIT_ARCH_X86_64, L_NEXT, L_ALLOW);
-	load(&p, offsetof(struct seccomp_data, nr));
-	jump(&p, BPF_JEQ, __NR_bind, L_NOTIFY, L_NEXT);
-	jump(&p, BPF_JEQ, __NR_connect, L_NOTIFY, L_NEXT);
-	jump(&p, BPF_JEQ, __NR_listen, L_NOTIFY, L_NEXT);
-	if (writes)
-		write_traps(&p, reads);
-	place(&p, L_ALLOW);
-	ret(&p, SECCOMP_RET_ALLOW);
-	if (writes && !reads) {
-		place(&p, L_OPEN_ARG1);
-		load(&p, ARG_LO(1));
-		jump(&p, BPF_JSET, OPEN_WRITE_FLAGS, L_NOTIFY, L_ALLOW);
-		place(&p, L_OPEN_ARG2);
-		load(&p, ARG_LO(2));
-		jump(&p, BPF_JSET, OPEN_WRITE_FLAGS, L_NOTIFY, L_ALLOW);
-		place(&p, L_ALLOW);
-		ret(&p, SECCOMP_RET_ALLOW);
-	}
-	place(&p, L_NOTIFY);
-	ret(&p, SECCOMP_RET_USER_NOTIF);
+	jump(&p, BPF_JEQ, AUDIT_ARCH_X86_64, L_NEXT, L_PASS);
+	notify_part(&p, writes, reads);
 	return p.overflow || !all_placed(&p) ? -1 : (int)p.n;
-}
-
-int seccomp_install_listener(bool writes, bool reads)
-{
-	struct sock_filter f[80];
-	int n = seccomp_build_notify_filter(writes, reads, f,
-					    sizeof f / sizeof f[0]);
-	if (n < 0) {
-		errno = E2BIG;
-		return -1;
-	}
-	struct sock_fprog prog = {.len = (unsigned short)n, .filter = f};
-	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-			    SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
 }

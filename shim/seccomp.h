@@ -18,23 +18,27 @@ struct filter_options {
 	bool deny_bind;     /* nested under a sandbox whose supervisor would
 			       perform binds unconfined: refuse bind here */
 	bool deny_connect;  /* likewise connect, for a policy with no network */
+	/* A supervisor's listener in the same program: what the static part
+	 * lets through then goes on to the notify part (below), as if the
+	 * two were stacked, for one attach instead of two. */
+	bool listener;
+	bool listener_writes, listener_reads; /* as seccomp_build_notify_filter */
 };
 
 /* Build the program into PROG (capacity CAP); returns its length or -1. */
 int seccomp_build_filter(const struct filter_options *opt,
 			 struct sock_filter *prog, size_t cap);
 
-/* Build and load the filter (no_new_privs must be set). */
+/* Build and load the filter (no_new_privs must be set).  Returns the
+ * listener fd with opt->listener, else 0; -1 with errno. */
 int seccomp_install(const struct filter_options *opt);
 
-/* Build the notify filter: bind, connect and listen go to the listener,
- * and with WRITES the calls that write through a path or change metadata
- * (open and openat only with a write flag, or always with READS). */
+/* The listener's part as a filter of its own: bind, connect and listen go
+ * to the listener, and with WRITES the calls that write through a path or
+ * change metadata (open and openat only with a write flag, or always with
+ * READS).  Stacked under the static filter, it decides as the combined
+ * program does (opt->listener): the unit tests hold one to the other. */
 int seccomp_build_notify_filter(bool writes, bool reads,
 				struct sock_filter *prog, size_t cap);
-
-/* Load the notify filter with a new listener; returns the listener fd, or
- * -1 with errno (EBUSY or EPERM: an enclosing sandbox already mediates). */
-int seccomp_install_listener(bool writes, bool reads);
 
 #endif

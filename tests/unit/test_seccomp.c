@@ -639,7 +639,72 @@ static void live_other_abis_killed(void)
 		CHECK_INT(WTERMSIG(status), SIGSYS);
 }
 
+/* The kernel runs stacked filters and keeps the answer of highest
+ * precedence: the lowest action, as a signed number (KILL_PROCESS is
+ * 0x80000000). */
+static uint32_t stacked(uint32_t a, uint32_t b)
+{
+	int32_t x = (int32_t)(a & SECCOMP_RET_ACTION_FULL);
+	int32_t y = (int32_t)(b & SECCOMP_RET_ACTION_FULL);
+	return x <= y ? a : b;
+}
+
+/* With a listener, the one program (filter_options.listener) must answer
+ * every call as the static filter with the notify filter stacked under it
+ * would: every syscall number, every ABI, with the arguments the rules
+ * look at, for every option the two take. */
+static void combined_is_stacked(void)
+{
+	static struct sock_filter both[MAX_PROG], alone[MAX_PROG], notify[MAX_PROG];
+	const uint64_t arg_values[] = {0, AF_INET, AF_UNIX, AF_NETLINK,
+				       SOCK_STREAM, SOCK_DGRAM, 1, 2, 3, 0x41,
+				       0x241, TIOCSTI, MSG_FASTOPEN, HI | 1};
+	const uint32_t arches[] = {AUDIT_ARCH_X86_64, AUDIT_ARCH_I386};
+	for (int o = 0; o < 32; o++) {
+		struct filter_options opt = {
+			.allow_network = o & 1, .unix_streams = o & 2,
+			.pass_listen = o & 4, .listener_writes = o & 8,
+			.listener_reads = (o & 8) && (o & 16),
+		};
+		int na = seccomp_build_filter(&opt, alone, MAX_PROG);
+		int nn = seccomp_build_notify_filter(opt.listener_writes,
+						     opt.listener_reads, notify,
+						     MAX_PROG);
+		opt.listener = true;
+		int nb = seccomp_build_filter(&opt, both, MAX_PROG);
+		test_row("options %#x", (unsigned)o);
+		REQUIRE(na > 0 && nn > 0 && nb > 0);
+		char why[128] = "";
+		CHECK(valid_program(both, (size_t)nb, why, sizeof why));
+		size_t differ = 0;
+		for (size_t a = 0; a < COUNT_OF(arches); a++)
+			for (uint32_t nr = 0; nr < 480; nr++)
+				for (size_t v = 0; v < COUNT_OF(arg_values); v++) {
+					struct seccomp_data d = {
+						.nr = (int)(nr | (v == 1 && a == 0
+								? X32_BIT : 0)),
+						.arch = arches[a]};
+					for (int i = 0; i < 6; i++)
+						d.args[i] = arg_values[(v + (size_t)i) %
+								       COUNT_OF(arg_values)];
+					uint32_t want = stacked(
+						run_filter(alone, (size_t)na, &d, why, sizeof why),
+						run_filter(notify, (size_t)nn, &d, why, sizeof why));
+					uint32_t got = run_filter(both, (size_t)nb, &d, why,
+								  sizeof why);
+					if (got != want && differ++ < 3)
+						test_fail(__FILE__, __LINE__,
+							  "arch %#x nr %u args from %zu: "
+							  "got %#x, want %#x",
+							  arches[a], nr, v, got, want);
+				}
+		CHECK_INT(differ, 0);
+	}
+	test_row(NULL);
+}
+
 const struct test_case seccomp_tests[] = {
+	TEST_CASE(combined_is_stacked),
 	TEST_CASE(program_is_valid),
 	TEST_CASE(filter_table),
 	TEST_CASE(live_cross_check),
