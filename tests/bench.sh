@@ -57,13 +57,19 @@ if [ -n "$rust" ]; then
 	args+=(--- "rust landstrip ($rust)" "$rust" -- /bin/true)
 fi
 "$bin/spawnbench" "${args[@]}" | tee "$t/result"
-echo "in a session (landstrip-supervisor -- AGENT), the realistic policy:"
+# In a session the supervisor also keeps the ruleset the first call built
+# (the ruleset cache of landstrip-supervisor(8)): later calls skip the walk.
+echo "in a session (landstrip-supervisor -- AGENT), with its ruleset cache:"
 "$bin/landstrip-supervisor" -- "$bin/spawnbench" "$runs" "direct /bin/true" /bin/true \
-	--- "realistic (session supervisor)" "$ls" -- /bin/true | tee -a "$t/result"
+	--- "realistic (session supervisor)" "$ls" -- /bin/true \
+	--- "no proxy port (session)" "$ls" -c "$t/no-proxy.ini" -- /bin/true \
+	| tee -a "$t/result"
 for what in "realistic (per-tool supervisor)" "realistic without the proxy port" \
-	"two write roots only" "realistic (session supervisor)"; do
+	"two write roots only" "realistic (session supervisor)" \
+	"no proxy port (session)"; do
 	printf 'shim/direct ratio, %s: %sx\n' "$what" \
-		"$(awk -v w="$what" 'index($0, w) {print $NF}' "$t/result" | tr -d x)"
+		"$(awk -v w="  $what median" '{sub(/ +median/, " median")} index($0, w) {print $NF}' \
+			"$t/result" | tr -d x)"
 done
 
 # ---- landstrip-supervisor: brokered calls (issue targets in brackets) ----
