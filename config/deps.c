@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 struct deps lowering_deps;
 
@@ -56,6 +57,17 @@ static void note(const char *path, size_t len)
 		return deps_taint(S_ISLNK(st.st_mode) ? "a symlink on the way"
 						      : "a non-directory on "
 							"the way");
+	}
+	/* A change within the filesystem's timestamp granularity after this
+	 * stat might leave the ctime as it is: only a directory that has not
+	 * changed for a while can vouch for what the walk sees in it. */
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	long long age = ((long long)now.tv_sec - st.st_ctim.tv_sec) * 1000000000LL +
+			(now.tv_nsec - st.st_ctim.tv_nsec);
+	if (age < DEPS_SETTLE_NS) {
+		free(copy);
+		return deps_taint("a directory changed in the last 50 ms");
 	}
 	lowering_deps.items[lowering_deps.count++] = (struct dep){
 		copy, (uint64_t)st.st_dev, (uint64_t)st.st_ino,

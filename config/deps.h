@@ -7,8 +7,8 @@
  * (landstrip-supervisor(8), "The ruleset cache").
  *
  * What the recorder cannot follow (a symlink on the way, a pattern
- * expanded by walking a tree, too many directories) taints the recording:
- * such a ruleset is never kept.
+ * expanded by walking a tree, too many directories, a directory changed
+ * a moment ago) taints the recording: such a ruleset is never kept.
  *
  * One recording at a time, process-wide: lowering reaches the filesystem
  * from config/paths.c and config/glob.c, which have no lowering context to
@@ -21,6 +21,11 @@
 #include <stdint.h>
 
 #define DEPS_MAX 256
+
+/* A directory whose ctime is this recent when it is noted taints the
+ * recording: a change within the filesystem's timestamp granularity (a
+ * jiffy on kernels without multigrain timestamps) might not move it. */
+#define DEPS_SETTLE_NS 50000000LL
 
 struct dep {
 	char *path;

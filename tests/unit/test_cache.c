@@ -145,6 +145,15 @@ static void deps_record_ancestors(void)
 	char *t = tmp_tree();
 	REQUIRE(t);
 	REQUIRE(mk_dir(t, "a/b"));
+	/* Just made, the directories would taint the recording. */
+	deps_start();
+	char *fresh = join(t, "a/b/c");
+	deps_note_lookup(fresh);
+	CHECK(lowering_deps.tainted != NULL);
+	CHECK_CONTAINS(lowering_deps.tainted, "50 ms");
+	deps_stop();
+	free(fresh);
+	usleep((DEPS_SETTLE_NS + 10000000) / 1000);
 	char *abc = join(t, "a/b/c");
 	char *a = join(t, "a"), *ab = join(t, "a/b");
 	deps_start();
@@ -186,10 +195,13 @@ static void deps_taint_on_symlink(void)
 	REQUIRE(t);
 	REQUIRE(mk_dir(t, "real/x"));
 	REQUIRE(mk_link(t, "link", "real"));
+	usleep((DEPS_SETTLE_NS + 10000000) / 1000);
 	char *through = join(t, "link/x/y");
 	deps_start();
 	deps_note_lookup(through);
 	CHECK(lowering_deps.tainted != NULL);
+	if (lowering_deps.tainted)
+		CHECK_CONTAINS(lowering_deps.tainted, "symlink");
 	deps_stop();
 	CHECK(lowering_deps.tainted == NULL);
 	/* A missing directory is not a dep (its parent covers it), and does
