@@ -2,6 +2,8 @@
 #ifndef LANDSTRIP_SYSTEM_H
 #define LANDSTRIP_SYSTEM_H
 
+#include <stdbool.h>
+
 /* /proc/sys/kernel/yama/ptrace_scope: 0..3, or -1 without Yama.  An
  * unreadable value counts as 1: assume the restriction. */
 int yama_ptrace_scope(void);
@@ -15,5 +17,9 @@ struct linux_dirent64 {
 	unsigned char d_type;
 	char d_name[];
 };
+
+/* Is FD an anonymous-inode file of KIND ("io_uring", "landlock-ruleset"),
+ * as /proc/self/fd names it ("anon_inode:[KIND]")? */
+bool fd_is_anon_inode(int fd, const char *kind);
 
 #endif

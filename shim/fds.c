@@ -4,9 +4,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
@@ -20,15 +18,8 @@
 static bool is_io_uring(int fd)
 {
 	struct statfs sfs;
-	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != ANON_INODE_FS_MAGIC)
-		return false;
-	char link[32], target[64];
-	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-	ssize_t n = readlink(link, target, sizeof target - 1);
-	if (n < 0)
-		return false;
-	target[n] = '\0';
-	return strcmp(target, "anon_inode:[io_uring]") == 0;
+	return fstatfs(fd, &sfs) == 0 && sfs.f_type == ANON_INODE_FS_MAGIC &&
+	       fd_is_anon_inode(fd, "io_uring");
 }
 
 static void close_ring(int fd, int *closed)

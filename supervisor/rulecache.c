@@ -1,4 +1,5 @@
 #include "rulecache.h"
+#include "../config/system.h"
 
 #include <fcntl.h>
 #include <stdint.h>
@@ -106,17 +107,6 @@ void rulecache_get(int channel, const unsigned char *key, size_t len)
 		wire_send(channel, WIRE_CACHE_MISS, NULL, 0, NULL, 0);
 }
 
-static bool is_landlock_ruleset(int fd)
-{
-	char link[64], target[64];
-	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-	ssize_t n = readlink(link, target, sizeof target - 1);
-	if (n < 0)
-		return false;
-	target[n] = '\0';
-	return strcmp(target, "anon_inode:[landlock-ruleset]") == 0;
-}
-
 /* Every dep as it is now, and settled (see RULECACHE_SETTLE_NS). */
 static bool deps_settled(const struct wire_cache_put *e)
 {
@@ -154,7 +144,7 @@ void rulecache_put(const unsigned char *payload, size_t len, int ruleset_fd)
 	struct wire_cache_put e;
 	char err[256];
 	if (wire_decode_cache_put(payload, len, &e, err, sizeof err) < 0 ||
-	    !is_landlock_ruleset(ruleset_fd) ||
+	    !fd_is_anon_inode(ruleset_fd, "landlock-ruleset") ||
 	    !in_our_namespace(e.key, e.key_len) ||
 	    !deps_settled(&e)) {
 		wire_cache_put_free(&e);

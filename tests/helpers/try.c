@@ -1153,10 +1153,72 @@ static struct junk_header junk_header(unsigned type, uint32_t length)
 	return (struct junk_header){0x5254534cu, 3u | type << 16, length, 0};
 }
 
+/* The ruleset cache from outside: CACHE_PUT a key (this mount namespace
+ * first, as the shim makes them) with no directories to watch and, as its
+ * ruleset, a real Landlock ruleset or /dev/null; then CACHE_GET the same
+ * key on the same channel.  Prints "hit" or "miss". */
+static int cache_put_then_get(int sock, bool real_ruleset)
+{
+	int sv[2];
+	struct junk_header h = junk_header(4, 0);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
+	    send_packet(sock, &h, sizeof h, &sv[1], 1) < 0)
+		return fail("send CONNECT");
+	close(sv[1]);
+	struct stat ns;
+	if (stat("/proc/self/ns/mnt", &ns) < 0)
+		return fail("stat /proc/self/ns/mnt");
+	unsigned char key[16 + 8];
+	uint64_t id[2] = {(uint64_t)ns.st_dev, (uint64_t)ns.st_ino};
+	memcpy(key, id, 16);
+	memcpy(key + 16, real_ruleset ? "try-rule" : "try-file", 8);
+	struct {
+		struct junk_header h;
+		uint32_t key_len;
+		unsigned char key[sizeof key];
+		uint32_t blob_len;
+		unsigned char blob[4];
+		uint32_t dep_count;
+	} __attribute__((packed)) put = {
+		junk_header(8, sizeof put - sizeof(struct junk_header)),
+		sizeof key, {0}, 4, {1, 0, 0, 0}, 0};
+	memcpy(put.key, key, sizeof key);
+	uint64_t attr = 1; /* struct landlock_ruleset_attr: handled_access_fs */
+	int fd = real_ruleset
+			 ? (int)syscall(SYS_landlock_create_ruleset, &attr,
+					sizeof attr, 0)
+			 : open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || send_packet(sv[0], &put, sizeof put, &fd, 1) < 0)
+		return fail("send CACHE_PUT");
+	struct {
+		struct junk_header h;
+		unsigned char key[sizeof key];
+	} __attribute__((packed)) get = {junk_header(5, sizeof key), {0}};
+	memcpy(get.key, key, sizeof key);
+	if (send_packet(sv[0], &get, sizeof get, NULL, 0) < 0)
+		return fail("send CACHE_GET");
+	set_timeouts(sv[0]);
+	unsigned char answer[256];
+	char control[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {answer, sizeof answer};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = control,
+			     .msg_controllen = sizeof control};
+	ssize_t n = recvmsg(sv[0], &msg, MSG_CMSG_CLOEXEC);
+	if (n < (ssize_t)sizeof(struct junk_header))
+		return fail("recv answer");
+	struct junk_header a;
+	memcpy(&a, answer, sizeof a);
+	unsigned type = a.version_type >> 16;
+	puts(type == 6 ? "hit" : type == 7 ? "miss" : "other");
+	return type == 6 || type == 7 ? EXIT_SUCCESS : 3;
+}
+
 /* Write junk MODE to the session supervisor's socket
  * ($LANDSTRIP_SUPERVISOR_FD): garbage, empty, bad-header, connect-nofd,
  * connect-file, connect-2fds, register-bogus (over a real private
- * channel: exit 3 if it was not an ERROR), connect-silent (COUNT private
+ * channel: exit 3 if it was not an ERROR), cache-ruleset and cache-file
+ * (cache_put_then_get: "hit" or "miss"), connect-silent (COUNT private
  * channels that never speak, held for SECONDS after printing "sent"), or
  * all (every one but connect-silent, "empty" last). */
 static int session_junk(const char *mode, int sock, long seconds,
@@ -1239,6 +1301,8 @@ static int session_junk(const char *mode, int sock, long seconds,
 		fflush(stdout);
 		sleep((unsigned)seconds);
 	}
+	if (strcmp(mode, "cache-ruleset") == 0 || strcmp(mode, "cache-file") == 0)
+		return cache_put_then_get(sock, strcmp(mode, "cache-ruleset") == 0);
 	if (all || strcmp(mode, "empty") == 0)
 		if (send_packet(sock, "", 0, NULL, 0) < 0)
 			return fail("send empty packet");
