@@ -120,6 +120,14 @@ static void confine(struct landlock *ll, const struct wire_policy *w,
 		die(EXIT_SETUP_ERROR, "%s", err);
 }
 
+/* A ruleset handling what POLICY restricts on ABI. */
+static int begin_ruleset(struct landlock *ll, const struct policy *policy,
+			 int abi)
+{
+	return landlock_begin(ll, abi, policy->lists[LIST_DENY_READ].len > 0,
+			      !policy_flag(policy, SCALAR_ALLOW_NETWORK));
+}
+
 /* Lower the policy into a new Landlock ruleset, with the proxy ports,
  * and the policy the supervisor needs into WIRE.  With a session CHANNEL,
  * record what the walk looked at and offer the result to the cache. */
@@ -129,9 +137,7 @@ static void build_ruleset(struct landlock *ll, const struct policy *policy,
 			  const struct rulecache_key *key)
 {
 	char err[1024];
-	bool allow_network = policy_flag(policy, SCALAR_ALLOW_NETWORK);
-	if (landlock_begin(ll, abi, policy->lists[LIST_DENY_READ].len > 0,
-			   !allow_network) < 0)
+	if (begin_ruleset(ll, policy, abi) < 0)
 		die_errno(EXIT_SETUP_ERROR, "cannot create a Landlock ruleset");
 	struct rule_sink sink = {landlock_add_path, ll};
 	env->sink = &sink;
@@ -169,9 +175,7 @@ static void describe_kept(const struct policy *policy, struct lower_env *env,
 	if (lower_policy(policy, env, lowered, err, sizeof err) < 0)
 		die(EXIT_SETUP_ERROR, "%s", err);
 	/* The rights each grant stands for on this ABI, for the report. */
-	if (landlock_begin(&shown, rep->abi,
-			   policy->lists[LIST_DENY_READ].len > 0,
-			   !policy_flag(policy, SCALAR_ALLOW_NETWORK)) == 0) {
+	if (begin_ruleset(&shown, policy, rep->abi) == 0) {
 		close(shown.ruleset_fd);
 		rep->ll = &shown;
 	}
@@ -396,7 +400,9 @@ int main(int argc, char **argv)
 		start_mediation(&plan, &ctx, &cfg);
 	/* In session mode the supervisor may keep the ruleset an earlier
 	 * call built from the same policy in the same place, while nothing it
-	 * was built from has changed (shim/rulecache.h). */
+	 * was built from has changed (shim/rulecache.h).  Nested, our own
+	 * listener is impossible: denies inside write roots are then carved
+	 * as a snapshot (landstrip.ini(5)). */
 	env.mediate_writes = !nested;
 	struct rulecache_key key;
 	/* Only a walk through directories beside a read deny costs more
