@@ -37,13 +37,6 @@ static void drop(struct slot *s)
 	s->ruleset_fd = -1;
 }
 
-void rulecache_clear(void)
-{
-	init();
-	for (size_t i = 0; i < RULECACHE_SLOTS; i++)
-		drop(&slots[i]);
-}
-
 /* The key starts with the shim's mount namespace (device and inode of
  * /proc/self/ns/mnt, 16 bytes: shim/rulecache.c).  The directories are
  * checked here, in ours: a shim in another one gets nothing, and gives
@@ -55,8 +48,11 @@ static bool in_our_namespace(const unsigned char *key, size_t len)
 	if (known < 0) {
 		struct stat st;
 		known = stat("/proc/self/ns/mnt", &st) == 0;
-		uint64_t id[2] = {(uint64_t)st.st_dev, (uint64_t)st.st_ino};
-		memcpy(ours, id, sizeof ours);
+		if (known) {
+			uint64_t id[2] = {(uint64_t)st.st_dev,
+					  (uint64_t)st.st_ino};
+			memcpy(ours, id, sizeof ours);
+		}
 	}
 	return known && len >= sizeof ours && memcmp(key, ours, sizeof ours) == 0;
 }

@@ -27,7 +27,4 @@ void rulecache_get(int channel, const unsigned char *key, size_t len);
  * costs a walk, a wrong entry would cost a sandbox. */
 void rulecache_put(const unsigned char *payload, size_t len, int ruleset_fd);
 
-/* For tests: forget everything. */
-void rulecache_clear(void);
-
 #endif
