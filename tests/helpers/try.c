@@ -2909,6 +2909,50 @@ static int exec_with_fd(int newfd, const char *fdarg, char **cmd)
 	return fail("execvp");
 }
 
+/* COUNT times: create DIR/xN with MODE (octal), write a two-line script,
+ * close it, and execute it at once in a child (through vfork, so the exec
+ * follows the close within microseconds).  A supervisor that still held
+ * its copy of the file open for writing would make the exec fail with
+ * ETXTBSY.  Prints "ok", or the first errno with its round. */
+static int cmd_write_exec(int argc, char **argv)
+{
+	(void)argc;
+	long count, mode;
+	if (!parse_long(argv[1], 10, &count) || count < 1 ||
+	    !parse_long(argv[2], 8, &mode) || mode < 0 || mode > 07777)
+		return usage_error("bad COUNT or MODE%s", "");
+	static const char script[] = "#!/bin/sh\nexit 0\n";
+	for (long i = 0; i < count; i++) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/x%ld", argv[0], i);
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			      (mode_t)mode);
+		if (fd < 0)
+			return fail("open");
+		if (write(fd, script, sizeof script - 1) < 0)
+			return fail("write");
+		close(fd);
+		if (!(mode & 0100) && chmod(path, 0755) < 0)
+			return fail("chmod");
+		char *args[] = {path, NULL};
+		int status;
+		pid_t pid = vfork();
+		if (pid == 0) {
+			execv(path, args);
+			_exit(errno == ETXTBSY ? 98 : 99);
+		}
+		if (pid < 0 || waitpid(pid, &status, 0) < 0)
+			return fail("vfork");
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			printf("%s in round %ld\n",
+			       WIFEXITED(status) && WEXITSTATUS(status) == 98
+				       ? "ETXTBSY" : "failed", i);
+			return 1;
+		}
+	}
+	return ok();
+}
+
 static int cmd_with_uring(int argc, char **argv)
 {
 	(void)argc;
@@ -2964,6 +3008,7 @@ static const struct command commands[] = {
 	{"create", 1, 1, cmd_create, "PATH"},
 	{"append", 1, 2, cmd_append, "PATH [TEXT]"},
 	{"read", 1, 1, cmd_read, "PATH"},
+	{"write-exec", 3, 3, cmd_write_exec, "DIR COUNT MODE"},
 	{"cat", 1, 1, cmd_cat, "PATH"},
 	{"truncate", 1, 1, cmd_truncate, "PATH"},
 	{"mkdir", 1, 1, cmd_mkdir, "PATH"},

@@ -147,3 +147,17 @@ for sandbox in "" "$LS --"; do
 	check "$label: O_PATH|O_WRONLY of a denied hook is just a handle" 0 $sandbox "$TRY" open "$p/.git/hooks/pre-commit" path,wronly
 done
 pass "the file is still there" test -f "$p/plain"
+
+# 6. A file the supervisor opened for writing is installed in the tool,
+# the supervisor's copy closed, and only then the call answered
+# (supervisor/notify.c): answered in the same step
+# (SECCOMP_ADDFD_FLAG_SEND, one wake-up fewer), the tool runs on while
+# the supervisor still holds the file open for writing.  Written, closed
+# and executed at once (through vfork), a script then fails with ETXTBSY
+# within a few dozen rounds; so would a read lease taken at once (4.).
+mkdir -p "$p/execs"
+check "baseline: create, write, execute 300 times unconfined" 0 "$TRY" write-exec "$T/outside" 300 755
+check "created executable, run at once, 300 times: never ETXTBSY" 0 "$LS" -- "$TRY" write-exec "$p/execs" 300 755
+check_out "every round ran" '^ok$'
+check "created 0644, chmod 755 (trapped), run: never ETXTBSY" 0 "$LS" -- "$TRY" write-exec "$p/execs" 300 644
+check_out "every round ran" '^ok$'
