@@ -355,14 +355,60 @@ static const unsigned write_calls[] = {
 
 #define OPEN_WRITE_FLAGS (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)
 
-static void write_traps(struct prog *p, bool reads)
+/* A trapped call and where it goes. */
+struct trap {
+	unsigned nr;
+	enum label to;
+};
+
+/* The calls the listener's part traps, sorted by number. */
+static size_t trap_list(bool writes, bool reads, struct trap *t)
 {
-	/* With reads mediated too, every open goes to the supervisor. */
-	jump(p, BPF_JEQ, __NR_openat, reads ? L_NOTIFY : L_OPEN_ARG2, L_NEXT);
-	jump(p, BPF_JEQ, __NR_open, reads ? L_NOTIFY : L_OPEN_ARG1, L_NEXT);
-	size_t n = sizeof write_calls / sizeof write_calls[0];
-	for (size_t i = 0; i < n; i++)
-		jump(p, BPF_JEQ, write_calls[i], L_NOTIFY, L_NEXT);
+	size_t n = 0;
+	t[n++] = (struct trap){__NR_bind, L_NOTIFY};
+	t[n++] = (struct trap){__NR_connect, L_NOTIFY};
+	t[n++] = (struct trap){__NR_listen, L_NOTIFY};
+	if (writes) {
+		/* With reads mediated too, every open goes to the supervisor. */
+		t[n++] = (struct trap){__NR_openat, reads ? L_NOTIFY : L_OPEN_ARG2};
+		t[n++] = (struct trap){__NR_open, reads ? L_NOTIFY : L_OPEN_ARG1};
+		for (size_t i = 0; i < sizeof write_calls / sizeof write_calls[0]; i++)
+			t[n++] = (struct trap){write_calls[i], L_NOTIFY};
+	}
+	for (size_t i = 1; i < n; i++) /* insertion sort: a few dozen */
+		for (size_t j = i; j > 0 && t[j - 1].nr > t[j].nr; j--) {
+			struct trap swap = t[j];
+			t[j] = t[j - 1];
+			t[j - 1] = swap;
+		}
+	return n;
+}
+
+/* A balanced search over T[0..N), with the number in A: the kernel
+ * emulates the program for every syscall number when it is attached, and
+ * runs it on every call, so a few comparisons beat one per trapped call
+ * (~100 us per attach for the write traps here).  Leaves test a few
+ * numbers for equality and pass the rest (L_PASS, placed after). */
+static void trap_tree(struct prog *p, const struct trap *t, size_t n)
+{
+	if (n <= 3) {
+		for (size_t i = 0; i < n; i++)
+			jump(p, BPF_JEQ, t[i].nr, t[i].to,
+			     i + 1 < n ? L_NEXT : L_PASS);
+		return;
+	}
+	size_t mid = n / 2, at = p->n;
+	/* Below t[mid] falls through to the left half; the offset to the
+	 * right half is known once the left one is out. */
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
+					     t[mid].nr, 0, 0));
+	trap_tree(p, t, mid);
+	size_t off = p->n - at - 1;
+	if (off > 255)
+		p->overflow = true;
+	else if (at < p->n)
+		p->f[at].jt = (unsigned char)off;
+	trap_tree(p, t + mid, n - mid);
 }
 
 /* The listener's part: the socket calls whose address or state must be
@@ -371,12 +417,10 @@ static void write_traps(struct prog *p, bool reads)
  * own (L_PASS for "allowed"), so it can be emitted twice in one program. */
 static void notify_part(struct prog *p, bool writes, bool reads)
 {
+	struct trap traps[8 + sizeof write_calls / sizeof write_calls[0]];
+	size_t n = trap_list(writes, reads, traps);
 	load(p, offsetof(struct seccomp_data, nr));
-	jump(p, BPF_JEQ, __NR_bind, L_NOTIFY, L_NEXT);
-	jump(p, BPF_JEQ, __NR_connect, L_NOTIFY, L_NEXT);
-	jump(p, BPF_JEQ, __NR_listen, L_NOTIFY, L_NEXT);
-	if (writes)
-		write_traps(p, reads);
+	trap_tree(p, traps, n);
 	place(p, L_PASS);
 	ret(p, SECCOMP_RET_ALLOW);
 	if (writes && !reads) {

@@ -703,7 +703,56 @@ static void combined_is_stacked(void)
 	test_row(NULL);
 }
 
+/* The notify filter traps exactly its calls, whatever their number: every
+ * syscall number is run through it, against a list kept here. */
+static void notify_traps_exactly(void)
+{
+	static const int writes[] = {
+		__NR_creat, __NR_openat2, __NR_mkdir, __NR_mkdirat, __NR_mknod,
+		__NR_mknodat, __NR_symlink, __NR_symlinkat, __NR_link,
+		__NR_linkat, __NR_rename, __NR_renameat, __NR_renameat2,
+		__NR_unlink, __NR_unlinkat, __NR_rmdir, __NR_truncate,
+		__NR_chmod, __NR_fchmod, __NR_fchmodat, 452, __NR_chown,
+		__NR_fchown, __NR_lchown, __NR_fchownat, __NR_setxattr,
+		__NR_lsetxattr, __NR_fsetxattr, __NR_removexattr,
+		__NR_lremovexattr, __NR_fremovexattr, 463, 466, __NR_utime,
+		__NR_utimes, __NR_futimesat, __NR_utimensat, __NR_umask,
+	};
+	static struct sock_filter f[MAX_PROG];
+	char why[128] = "";
+	for (int mode = 0; mode < 3; mode++) {
+		bool w = mode >= 1, r = mode == 2;
+		test_row("writes %d reads %d", w, r);
+		int n = seccomp_build_notify_filter(w, r, f, MAX_PROG);
+		REQUIRE(n > 0);
+		for (int nr = 0; nr < 480; nr++) {
+			bool want = nr == __NR_bind || nr == __NR_connect ||
+				    nr == __NR_listen;
+			for (size_t i = 0; w && i < COUNT_OF(writes); i++)
+				want = want || nr == writes[i];
+			bool is_open = nr == __NR_open || nr == __NR_openat;
+			for (int flags = 0; flags < 3; flags++) {
+				/* O_RDONLY, O_WRONLY|O_CREAT, O_RDWR */
+				const uint64_t f_open[] = {0, 0101, 02};
+				struct seccomp_data d = {.nr = nr,
+							 .arch = AUDIT_ARCH_X86_64};
+				d.args[nr == __NR_open ? 1 : 2] = f_open[flags];
+				bool trap = want || (is_open && w && (r || flags > 0));
+				uint32_t got = run_filter(f, (size_t)n, &d, why,
+							  sizeof why);
+				if (got != (trap ? SECCOMP_RET_USER_NOTIF
+						 : SECCOMP_RET_ALLOW))
+					test_fail(__FILE__, __LINE__,
+						  "nr %d flags %d: got %#x", nr,
+						  flags, got);
+			}
+		}
+	}
+	test_row(NULL);
+}
+
 const struct test_case seccomp_tests[] = {
+	TEST_CASE(notify_traps_exactly),
 	TEST_CASE(combined_is_stacked),
 	TEST_CASE(program_is_valid),
 	TEST_CASE(filter_table),
