@@ -15,11 +15,16 @@ export HOME="$t/home"
 mkdir -p "$HOME/.ssh" "$HOME/.cache" "$HOME/.config" "$t/proj/src" "$t/proj/.git"
 for f in .bashrc .profile .gitconfig .npmrc .viminfo; do echo x >"$HOME/$f"; done
 for d in .local .npm .cargo .rustup go Documents Downloads projects; do mkdir -p "$HOME/$d"; done
+# The configs get a directory of their own: a config's directory is
+# write-protected inside every sandbox, and would take any write root
+# below it along (the write roots here are under $t).
+c=$t/cfg
+mkdir -p "$c"
 echo key >"$HOME/.ssh/id_ed25519"
 echo hosts >"$HOME/.ssh/known_hosts"
 # The realistic policy of the issue: two write roots, a denyRead with an
 # allowRead inside it, a proxy port.
-cat >"$t/config.ini" <<INI
+cat >"$c/config.ini" <<INI
 [sandbox]
 allowWrite = $t/proj
 allowWrite = $HOME/.cache
@@ -30,27 +35,35 @@ INI
 # The same without the proxy port: a proxy port needs landstrip-supervisor
 # (Landlock alone would allow that port on any host, THREATS.md #5), so the
 # line above pays for starting one; these two show the shim alone.
-cat >"$t/no-proxy.ini" <<INI
+cat >"$c/no-proxy.ini" <<INI
 [sandbox]
 allowWrite = $t/proj
 allowWrite = $HOME/.cache
 denyRead = $HOME/.ssh
 allowRead = $HOME/.ssh/known_hosts
 INI
-cat >"$t/writes-only.ini" <<INI
+cat >"$c/writes-only.ini" <<INI
 [sandbox]
 allowWrite = $t/proj
 allowWrite = $HOME/.cache
 INI
 cd "$t/proj"
-export LANDSTRIP_CONFIG="$t/config.ini"
+export LANDSTRIP_CONFIG="$c/config.ini"
+# Each policy as written, or the figures are about another one.
+for cfg in config no-proxy writes-only; do
+	if "$bin/landstrip-exec" -c "$c/$cfg.ini" --check | grep -A9 '^granted nothing' | grep -q allowWrite; then
+		echo "bench: $cfg.ini does not grant every write root:" >&2
+		"$bin/landstrip-exec" -c "$c/$cfg.ini" --check >&2
+		exit 1
+	fi
+done
 ls=$bin/landstrip-exec
 
 echo "landstrip-exec: /bin/true, $runs interleaved runs each [target: at most 1.4x]"
 args=("$runs" "direct /bin/true" /bin/true
 	--- "realistic (per-tool supervisor)" "$ls" -- /bin/true
-	--- "realistic without the proxy port" "$ls" -c "$t/no-proxy.ini" -- /bin/true
-	--- "two write roots only" "$ls" -c "$t/writes-only.ini" -- /bin/true)
+	--- "realistic without the proxy port" "$ls" -c "$c/no-proxy.ini" -- /bin/true
+	--- "two write roots only" "$ls" -c "$c/writes-only.ini" -- /bin/true)
 # The Rust original, when installed from npm, side by side.
 rust=$(command -v landstrip 2>/dev/null || true)
 if [ -n "$rust" ]; then
@@ -62,7 +75,7 @@ fi
 echo "in a session (landstrip-supervisor -- AGENT), with its ruleset cache:"
 "$bin/landstrip-supervisor" -- "$bin/spawnbench" "$runs" "direct /bin/true" /bin/true \
 	--- "realistic (session supervisor)" "$ls" -- /bin/true \
-	--- "no proxy port (session)" "$ls" -c "$t/no-proxy.ini" -- /bin/true \
+	--- "no proxy port (session)" "$ls" -c "$c/no-proxy.ini" -- /bin/true \
 	| tee -a "$t/result"
 for what in "realistic (per-tool supervisor)" "realistic without the proxy port" \
 	"two write roots only" "realistic (session supervisor)" \
@@ -73,7 +86,7 @@ for what in "realistic (per-tool supervisor)" "realistic without the proxy port"
 done
 
 # ---- landstrip-supervisor: brokered calls (issue targets in brackets) ----
-cat >"$t/broker.ini" <<INI
+cat >"$c/broker.ini" <<INI
 [sandbox]
 allowWrite = $t/proj
 allowLocalBinding = true
@@ -84,15 +97,31 @@ make -s -C "$here/.." build/try >/dev/null
 echo
 echo "brokered loopback bind (median, p90 in us) [target: at most 20 us median]"
 printf '  %-34s %s\n' "unconfined" "$("$try" bind-latency 3000)"
-printf '  %-34s %s\n' "per-tool supervisor" "$("$ls" -c "$t/broker.ini" -- "$try" bind-latency 3000)"
-printf '  %-34s %s\n' "session supervisor" "$("$sup" -- "$ls" -c "$t/broker.ini" -- "$try" bind-latency 3000)"
+printf '  %-34s %s\n' "per-tool supervisor" "$("$ls" -c "$c/broker.ini" -- "$try" bind-latency 3000)"
+printf '  %-34s %s\n' "session supervisor" "$("$sup" -- "$ls" -c "$c/broker.ini" -- "$try" bind-latency 3000)"
 
 echo
 echo "broker-mode /bin/true, $runs interleaved runs [target: at most 2.5x direct]"
 "$bin/spawnbench" "$runs" "direct /bin/true" /bin/true \
-	--- "per-tool supervisor" "$ls" -c "$t/broker.ini" -- /bin/true | tee "$t/broker"
+	--- "per-tool supervisor" "$ls" -c "$c/broker.ini" -- /bin/true | tee "$t/broker"
 "$sup" -- "$bin/spawnbench" "$runs" "direct /bin/true" /bin/true \
-	--- "session supervisor" "$ls" -c "$t/broker.ini" -- /bin/true | tee -a "$t/broker"
+	--- "session supervisor" "$ls" -c "$c/broker.ini" -- /bin/true | tee -a "$t/broker"
+
+# A deny inside the write root makes it a mediated root (issue 5): what
+# that costs each call that writes nothing.
+cat >"$c/mediated.ini" <<INI
+[sandbox]
+allowWrite = $t/proj
+denyWrite = $t/proj/.git/hooks
+INI
+"$bin/landstrip-exec" -c "$c/mediated.ini" --check | grep -q '^mediated' ||
+	{ echo "bench: mediated.ini has no mediated root" >&2; exit 1; }
+echo
+echo "a mediated root (allowWrite = . + denyWrite = .git/hooks), /bin/true, $runs interleaved runs"
+"$bin/spawnbench" "$runs" "direct /bin/true" /bin/true \
+	--- "mediated root, per-tool supervisor" "$ls" -c "$c/mediated.ini" -- /bin/true
+"$sup" -- "$bin/spawnbench" "$runs" "direct /bin/true" /bin/true \
+	--- "mediated root, session supervisor" "$ls" -c "$c/mediated.ini" -- /bin/true
 
 echo
 echo "16 sandboxes x 200 binds at once under one session supervisor"
@@ -101,7 +130,7 @@ echo "16 sandboxes x 200 binds at once under one session supervisor"
 	for i in $(seq 16); do "$1" -c "$2" -- "$3" bind-latency 200 >/dev/null 2>&1 & pids+=($!); done
 	for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
 	echo "  $((16 - fails)) of 16 sandboxes completed 200 binds each, $fails failed"
-	[ "$fails" = 0 ]' _ "$ls" "$t/broker.ini" "$try"
+	[ "$fails" = 0 ]' _ "$ls" "$c/broker.ini" "$try"
 
 # ---- write mediation: a write-heavy real workload (issue 5) ----
 # Deny entries inside a write root make it a mediated root: every write-class
