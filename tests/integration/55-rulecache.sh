@@ -54,7 +54,16 @@ expect_miss() {
 settle
 
 # ---- a hit: same decisions as the walk -------------------------------------
-check "first call: walks, reads an allowed file" 0 debug_run "$LS" -- "$TRY" read "$H/notes/x"
+# The first call offers what it built, unless a directory it walked
+# changed in the last 50 ms (/tmp is shared): then the next call offers.
+for try in 1 2 3 4 5; do
+	debug_run "$LS" -- "$TRY" read "$H/notes/x" >"$T/out" 2>"$T/err" </dev/null
+	status=$?
+	grep -q 'not offered to the cache: a directory changed' "$T/err" || break
+	settle
+done
+if [ "$status" = 0 ]; then _tap_result ok "first call: walks, reads an allowed file"
+else _tap_result "not ok" "first call: walks, reads an allowed file"; fi
 check_err "first call: offers its ruleset to the cache" 'ruleset offered'
 expect_miss "first call: no ruleset in the cache yet"
 check "second call: reads the same file" 0 "$LS" -- "$TRY" read "$H/notes/x"
