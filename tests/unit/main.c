@@ -34,6 +34,8 @@ extern const struct test_case glob_tests[];
 extern const struct test_case decide_write_tests[];
 /* supervisor/cache_wire.c, config/deps.c (test_cache.c) */
 extern const struct test_case cache_tests[];
+/* supervisor/recent.c (test_recent.c) */
+extern const struct test_case recent_tests[];
 
 static const struct suite suites[] = {
 	{"parse", parse_tests},     {"merge", merge_tests},
@@ -41,7 +43,7 @@ static const struct suite suites[] = {
 	{"seccomp", seccomp_tests}, {"program", program_tests},
 	{"protocol", protocol_tests}, {"decide", decide_tests},
 	{"glob", glob_tests},       {"decide_write", decide_write_tests},
-	{"cache", cache_tests},
+	{"cache", cache_tests},     {"recent", recent_tests},
 };
 
 static const char *current_test;
