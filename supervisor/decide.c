@@ -6,7 +6,6 @@
  * checked in the kernel's order, so that a mediated call fails as it would
  * unmediated; the function each check mirrors is named beside it. */
 #include "decide.h"
-#include "../config/diag.h"
 #include "../config/paths.h"
 
 #include <arpa/inet.h>
@@ -290,20 +289,23 @@ static bool proxy_port(const struct mediation_policy *pol, uint16_t port)
 	return false;
 }
 
-static bool same_bound(const struct bound_addr *b, const struct ip *c)
+/* The key IP is recorded under: v4-mapped as IPv4, padding zeroed. */
+static struct bound_addr bound_key(const struct ip *ip)
 {
-	return b->family == c->family && b->port == c->port &&
-	       memcmp(b->addr, c->addr, c->family == AF_INET ? 4 : 16) == 0;
+	struct ip c = ip_canonical(ip);
+	struct bound_addr key;
+	memset(&key, 0, sizeof key);
+	key.family = c.family;
+	key.port = c.port;
+	memcpy(key.addr, c.addr, c.family == AF_INET ? 4 : sizeof key.addr);
+	return key;
 }
 
 static bool bound_inside(const struct mediation_policy *pol,
 			 const struct ip *ip)
 {
-	struct ip c = ip_canonical(ip);
-	for (size_t i = 0; i < pol->bound_addr_count; i++)
-		if (same_bound(&pol->bound_addrs[i], &c))
-			return true;
-	return false;
+	struct bound_addr key = bound_key(ip);
+	return recent_contains(&pol->bound_addrs, &key);
 }
 
 static void decide_ip(const struct mediation_policy *pol, enum op op,
@@ -392,16 +394,33 @@ static void decide_ip(const struct mediation_policy *pol, enum op op,
 
 /* --- AF_UNIX ------------------------------------------------------------ */
 
+/* The key NAME (N bytes) is recorded under; false if it cannot be one. */
+static bool abstract_key(const void *name, size_t n, struct abstract_name *key)
+{
+	if ((!name && n) || n > sizeof key->name)
+		return false;
+	memset(key, 0, sizeof *key);
+	key->len = n;
+	if (n)
+		memcpy(key->name, name, n);
+	return true;
+}
+
 static bool abstract_inside(const struct mediation_policy *pol,
 			    const unsigned char *name, size_t n)
 {
-	for (size_t i = 0; i < pol->abstract_count; i++) {
-		const struct abstract_name *e = &pol->abstract_names[i];
-		if (e->len == n && n <= sizeof e->name &&
-		    memcmp(e->name, name, n) == 0)
-			return true;
-	}
-	return false;
+	struct abstract_name key;
+	return abstract_key(name, n, &key) &&
+	       recent_contains(&pol->abstract_names, &key);
+}
+
+static struct socket_inode inode_key(dev_t dev, ino_t ino)
+{
+	struct socket_inode key;
+	memset(&key, 0, sizeof key);
+	key.dev = dev;
+	key.ino = ino;
+	return key;
 }
 
 enum name_class { NAME_PLAIN, NAME_DOT, NAME_SLASH };
@@ -633,11 +652,10 @@ void decide_unix_connect(const struct mediation_policy *pol,
 			    strcmp(canonical, pol->unix_sockets[i]) == 0)
 				return allow(out);
 		/* Ours only where ours can be: inside a write dir. */
-		for (size_t i = 0; i < pol->socket_inode_count; i++)
-			if (pol->socket_inodes[i].dev == dev &&
-			    pol->socket_inodes[i].ino == ino &&
-			    in_write_dir(pol, canonical))
-				return allow(out);
+		struct socket_inode key = inode_key(dev, ino);
+		if (recent_contains(&pol->socket_inodes, &key) &&
+		    in_write_dir(pol, canonical))
+			return allow(out);
 	}
 	/* The INI line, for the canonical name if it fits whole. */
 	struct text t;
@@ -709,25 +727,14 @@ void decide_listen(const struct mediation_policy *pol,
 
 /* --- state -------------------------------------------------------------- */
 
-/* Move ITEM to the end of the table *ITEMS (*COUNT entries of SIZE bytes):
- * drop entry FOUND first (its duplicate, or SIZE_MAX), or the oldest when
- * the table is full. */
-static void table_put(void **items, size_t *count, size_t size,
-		      const void *item, size_t found)
+/* Remember KEY in SET, set up on first use: a policy is zeroed, not
+ * initialised, by whoever makes one.  A key that cannot be kept is
+ * simply not there: reaching it is refused. */
+static void record(struct recent *set, const void *key, size_t key_size)
 {
-	unsigned char *base = *items;
-	if (found == SIZE_MAX && *count >= MEDIATION_MAX_RECORDS)
-		found = 0;
-	if (found != SIZE_MAX) {
-		memmove(base + found * size, base + (found + 1) * size,
-			(*count - found - 1) * size);
-		(*count)--;
-	} else {
-		base = xrealloc(base, (*count + 1) * size);
-		*items = base;
-	}
-	memcpy(base + *count * size, item, size);
-	(*count)++;
+	if (!recent_ready(set))
+		recent_init(set, key_size, MEDIATION_MAX_RECORDS);
+	recent_put(set, key);
 }
 
 void note_bound_addr(struct mediation_policy *pol, const void *addr,
@@ -741,55 +748,22 @@ void note_bound_addr(struct mediation_policy *pol, const void *addr,
 	struct ip ip = ip_parse(fam, a);
 	if (ip.port == 0 || ip_class(&ip) != IP_LOOPBACK)
 		return;
-	struct ip c = ip_canonical(&ip);
-	struct bound_addr rec;
-	memset(&rec, 0, sizeof rec);
-	rec.family = c.family;
-	rec.port = c.port;
-	memcpy(rec.addr, c.addr, sizeof rec.addr);
-	size_t found = SIZE_MAX;
-	for (size_t i = 0; i < pol->bound_addr_count; i++)
-		if (same_bound(&pol->bound_addrs[i], &c))
-			found = i;
-	void *items = pol->bound_addrs;
-	table_put(&items, &pol->bound_addr_count, sizeof rec, &rec, found);
-	pol->bound_addrs = items;
+	struct bound_addr key = bound_key(&ip);
+	record(&pol->bound_addrs, &key, sizeof key);
 }
 
 void note_abstract_name(struct mediation_policy *pol, const void *name,
 			size_t len)
 {
-	struct abstract_name rec;
-	if ((!name && len) || len > sizeof rec.name)
-		return;
-	memset(&rec, 0, sizeof rec);
-	if (len)
-		memcpy(rec.name, name, len);
-	rec.len = len;
-	size_t found = SIZE_MAX;
-	for (size_t i = 0; i < pol->abstract_count; i++)
-		if (pol->abstract_names[i].len == len &&
-		    memcmp(pol->abstract_names[i].name, rec.name, len) == 0)
-			found = i;
-	void *items = pol->abstract_names;
-	table_put(&items, &pol->abstract_count, sizeof rec, &rec, found);
-	pol->abstract_names = items;
+	struct abstract_name key;
+	if (abstract_key(name, len, &key))
+		record(&pol->abstract_names, &key, sizeof key);
 }
 
 void note_socket_inode(struct mediation_policy *pol, dev_t dev, ino_t ino)
 {
-	struct socket_inode rec;
-	memset(&rec, 0, sizeof rec);
-	rec.dev = dev;
-	rec.ino = ino;
-	size_t found = SIZE_MAX;
-	for (size_t i = 0; i < pol->socket_inode_count; i++)
-		if (pol->socket_inodes[i].dev == dev &&
-		    pol->socket_inodes[i].ino == ino)
-			found = i;
-	void *items = pol->socket_inodes;
-	table_put(&items, &pol->socket_inode_count, sizeof rec, &rec, found);
-	pol->socket_inodes = items;
+	struct socket_inode key = inode_key(dev, ino);
+	record(&pol->socket_inodes, &key, sizeof key);
 }
 
 /* --- Yama --------------------------------------------------------------- */
@@ -829,8 +803,8 @@ void mediation_policy_free(struct mediation_policy *pol)
 		free(pol->write_dirs[i]);
 	free(pol->write_dirs);
 	write_policy_free(&pol->writes);
-	free(pol->bound_addrs);
-	free(pol->abstract_names);
-	free(pol->socket_inodes);
+	recent_free(&pol->bound_addrs);
+	recent_free(&pol->abstract_names);
+	recent_free(&pol->socket_inodes);
 	memset(pol, 0, sizeof *pol);
 }

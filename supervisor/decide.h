@@ -58,8 +58,13 @@
  *  - The (dev, ino) route of decide_unix_connect only holds inside a write
  *    dir, the only place a socket bound inside can be: a recycled inode
  *    number elsewhere (a new host socket) is not taken for ours.
- *  - State tables keep at most MEDIATION_MAX_RECORDS entries each; when
- *    full the oldest is forgotten (fail closed: reaching it is refused).
+ *  - State sets keep at most MEDIATION_MAX_RECORDS entries each; when
+ *    full the one recorded (or recorded again) longest ago is forgotten
+ *    (fail closed: reaching it is refused).  Recording an entry that is
+ *    already there makes it the newest.  They are hash sets
+ *    (supervisor/recent.h): a lookup or a record costs about the same
+ *    with one entry or 4096, where a linear table made every bind
+ *    slower than the last.
  *
  * Left to the caller: records are never removed when a socket closes, so a
  * host service that later binds the same address, name or inode number
@@ -69,6 +74,7 @@
 #define LANDSTRIP_DECIDE_H
 
 #include "decide_write.h"
+#include "recent.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -77,6 +83,23 @@
 #include <sys/types.h>
 
 #define MEDIATION_MAX_RECORDS 4096
+
+/* The keys of the state sets of struct mediation_policy.  Each is zeroed
+ * before it is filled: keys are compared whole, padding included. */
+struct bound_addr {
+	int family;             /* AF_INET (also v4-mapped) or AF_INET6 */
+	uint16_t port;          /* host order, never 0 */
+	unsigned char addr[16]; /* network order; 4 bytes for AF_INET */
+};
+/* Raw bytes after the leading NUL, with length: "\0a\0b" is {3, "a\0b"}. */
+struct abstract_name {
+	size_t len;
+	unsigned char name[108];
+};
+struct socket_inode {
+	dev_t dev;
+	ino_t ino;
+};
 
 /* The socket as the supervisor sees it (from its own copy). */
 struct sock_info {
@@ -97,26 +120,16 @@ struct mediation_policy {
 	char **write_dirs;      /* canonical dirs with create rights */
 	size_t write_dir_count;
 	struct write_policy writes; /* mediated writes (decide_write.h) */
-	/* state: loopback TCP addresses bound inside this sandbox */
-	struct bound_addr {
-		int family;             /* AF_INET (also v4-mapped) or AF_INET6 */
-		uint16_t port;          /* host order, never 0 */
-		unsigned char addr[16]; /* network order; 4 bytes for AF_INET */
-	} *bound_addrs;
-	size_t bound_addr_count;
-	/* state: abstract unix names bound inside (raw bytes after the
-	 * leading NUL, with length: "\0a\0b" is {"a\0b", 3}) */
-	struct abstract_name {
-		unsigned char name[108];
-		size_t len;
-	} *abstract_names;
-	size_t abstract_count;
-	/* state: pathname sockets bound inside, by inode */
-	struct socket_inode {
-		dev_t dev;
-		ino_t ino;
-	} *socket_inodes;
-	size_t socket_inode_count;
+	/* state: what was created inside this sandbox, each a set of at
+	 * most MEDIATION_MAX_RECORDS keys (supervisor/recent.h), filled by
+	 * the note_* functions below:
+	 *  - bound_addrs: loopback TCP addresses bound, struct bound_addr;
+	 *  - abstract_names: abstract unix names bound, struct
+	 *    abstract_name;
+	 *  - socket_inodes: pathname sockets bound, struct socket_inode. */
+	struct recent bound_addrs;
+	struct recent abstract_names;
+	struct recent socket_inodes;
 };
 
 enum action {
@@ -193,7 +206,8 @@ void decide_listen(const struct mediation_policy *pol,
  * it (LEN bytes) and keeps it only if it is loopback with a port.
  * note_abstract_name takes the name without its leading NUL (sun_path + 1,
  * addrlen - offsetof(sun_path) - 1 bytes; at most 108).  Duplicates are
- * kept once. */
+ * kept once, as the newest.  What cannot be recorded (out of memory) is
+ * not: reaching it is then refused. */
 void note_bound_addr(struct mediation_policy *pol, const void *addr,
 		     size_t len);
 void note_abstract_name(struct mediation_policy *pol, const void *name,

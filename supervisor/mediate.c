@@ -367,24 +367,17 @@ static void note_tcp_inode(struct sandbox *sb, int sock)
 {
 	struct stat st;
 	if (fstat(sock, &st) < 0)
-		return;
-	for (size_t i = 0; i < sb->tcp_inode_count; i++)
-		if (sb->tcp_inodes[i] == st.st_ino)
-			return;
-	ino_t *grown = realloc(sb->tcp_inodes,
-			       (sb->tcp_inode_count + 1) * sizeof *grown);
-	if (!grown)
 		return; /* unrecorded: connects to it are refused, fail closed */
-	sb->tcp_inodes = grown;
-	sb->tcp_inodes[sb->tcp_inode_count++] = st.st_ino;
+	ino_t key = st.st_ino;
+	if (!recent_ready(&sb->tcp_inodes))
+		recent_init(&sb->tcp_inodes, sizeof key, MEDIATION_MAX_RECORDS);
+	recent_put(&sb->tcp_inodes, &key);
 }
 
 static bool inode_is_ours(const struct sandbox *sb, unsigned long ino)
 {
-	for (size_t i = 0; i < sb->tcp_inode_count; i++)
-		if (sb->tcp_inodes[i] == (ino_t)ino)
-			return true;
-	return false;
+	ino_t key = (ino_t)ino;
+	return recent_contains(&sb->tcp_inodes, &key);
 }
 
 /* Every socket listening on PORT in /proc/net/FILE must be ours. */
@@ -765,7 +758,7 @@ void sandbox_free(struct sandbox *sb)
 	close(sb->listener);
 	for (size_t i = 0; i < sb->narrowing_count; i++)
 		free_narrowing(&sb->narrowings[i]);
-	free(sb->tcp_inodes);
+	recent_free(&sb->tcp_inodes);
 	reporter_close(&sb->reporter);
 	mediation_policy_free(&sb->policy);
 	free(sb->tool);

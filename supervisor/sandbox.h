@@ -42,11 +42,13 @@ struct sandbox {
 	 * from then on (a cached one could be older than the call). */
 	bool umask_changes;
 	unsigned next_pidfd;
-	/* sockfs inodes of the TCP sockets bound inside: a connect to an
-	 * address bound inside must still reach one of them, not a host
-	 * service that took the port after the tool let it go */
-	ino_t *tcp_inodes;
-	size_t tcp_inode_count;
+	/* sockfs inodes (ino_t keys) of the TCP sockets bound inside: a
+	 * connect to an address bound inside must still reach one of them,
+	 * not a host service that took the port after the tool let it go.
+	 * At most MEDIATION_MAX_RECORDS, the least recently recorded
+	 * forgotten first: a connect to a listener whose inode was
+	 * forgotten is refused (fail closed). */
+	struct recent tcp_inodes;
 	struct narrowing narrowings[MAX_NARROWINGS];
 	size_t narrowing_count;
 	bool hung_up;         /* listener reported POLLHUP */

@@ -984,21 +984,27 @@ static void bound_addresses(void)
 	memset(&pol, 0, sizeof pol);
 	note_in(&pol, AF_INET, "127.0.0.1", 7000);
 	note_in(&pol, AF_INET, "127.0.0.1", 7000);
-	CHECK_INT(pol.bound_addr_count, 1);
+	CHECK_INT(recent_count(&pol.bound_addrs), 1);
 	note_in(&pol, AF_INET6, "::ffff:127.0.0.1", 7000); /* same, mapped */
-	CHECK_INT(pol.bound_addr_count, 1);
+	CHECK_INT(recent_count(&pol.bound_addrs), 1);
 	note_in(&pol, AF_INET6, "::ffff:127.0.0.2", 7001);
 	note_in(&pol, AF_INET, "0.0.0.0", 7002);    /* not loopback */
 	note_in(&pol, AF_INET, "10.0.0.1", 7003);   /* not loopback */
 	note_in(&pol, AF_INET, "127.0.0.1", 0);     /* no port */
 	note_in(&pol, AF_INET6, "::", 7004);        /* not loopback */
-	CHECK_INT(pol.bound_addr_count, 2);
+	CHECK_INT(recent_count(&pol.bound_addrs), 2);
 	note_bound_addr(&pol, NULL, 0);
 	unsigned char b[BUF];
 	struct spec s = IN4("127.0.0.1", 7005);
 	build(&s, b);
 	note_bound_addr(&pol, b, S4 - 1); /* short */
-	CHECK_INT(pol.bound_addr_count, 2);
+	CHECK_INT(recent_count(&pol.bound_addrs), 2);
+	/* the mapped address is kept as IPv4, and made the newest */
+	const struct bound_addr *newest = recent_newest(&pol.bound_addrs);
+	REQUIRE(newest);
+	CHECK_INT(newest->family, AF_INET);
+	CHECK_INT(newest->port, 7001);
+	CHECK(memcmp(newest->addr, "\x7f\0\0\x02", 4) == 0);
 
 	CHECK(can_connect(&pol, AF_INET, "127.0.0.1", 7000));
 	CHECK(can_connect(&pol, AF_INET6, "::ffff:127.0.0.1", 7000));
@@ -1007,31 +1013,84 @@ static void bound_addresses(void)
 	CHECK(can_connect(&pol, AF_INET, "127.0.0.2", 7001));
 	CHECK(!can_connect(&pol, AF_INET, "0.0.0.0", 7002));
 	mediation_policy_free(&pol);
-	CHECK(pol.bound_addrs == NULL && pol.bound_addr_count == 0);
+	CHECK(pol.bound_addrs.entries == NULL &&
+	      recent_count(&pol.bound_addrs) == 0);
+	CHECK(!can_connect(&pol, AF_INET, "127.0.0.1", 7000));
+}
+
+/* The Nth key of SET counting from the oldest (0), or NULL. */
+static const void *nth_oldest(const struct recent *set, size_t n)
+{
+	struct recent_iter it;
+	recent_iter_oldest(set, &it);
+	const void *key;
+	while ((key = recent_next(&it)) && n--)
+		;
+	return key;
+}
+
+static bool inode_known(const struct mediation_policy *pol, ino_t ino)
+{
+	struct decision d;
+	memset(&d, 0, sizeof d);
+	decide_unix_connect(pol, "/tmp/s.sock", 1, ino, &d);
+	return d.action == ACT_PERFORM;
+}
+
+static bool abstract_known(const struct mediation_policy *pol,
+			   const char *name, size_t n)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	struct sock_info si = {AF_UNIX, SOCK_STREAM, 0, false};
+	struct decision d;
+	memcpy(sun.sun_path + 1, name, n);
+	decide_sockaddr(pol, OP_CONNECT, &si, &sun,
+			offsetof(struct sockaddr_un, sun_path) + 1 + n, "/", &d);
+	return d.action == ACT_PERFORM;
 }
 
 static void tables_are_bounded(void)
 {
 	struct mediation_policy pol;
 	memset(&pol, 0, sizeof pol);
+	pol.write_dirs = xcalloc(1, sizeof(char *));
+	pol.write_dirs[pol.write_dir_count++] = xstrdup("/tmp");
 	for (unsigned i = 0; i < MEDIATION_MAX_RECORDS + 10; i++) {
 		char name[16];
 		int n = snprintf(name, sizeof name, "n%u", i);
 		note_abstract_name(&pol, name, (size_t)n);
 		note_socket_inode(&pol, 1, i);
 	}
-	CHECK_INT(pol.abstract_count, MEDIATION_MAX_RECORDS);
-	CHECK_INT(pol.socket_inode_count, MEDIATION_MAX_RECORDS);
+	CHECK_INT(recent_count(&pol.abstract_names), MEDIATION_MAX_RECORDS);
+	CHECK_INT(recent_count(&pol.socket_inodes), MEDIATION_MAX_RECORDS);
 	/* the oldest are forgotten, the newest kept */
-	CHECK(memcmp(pol.abstract_names[0].name, "n10", 3) == 0);
-	CHECK_INT(pol.socket_inodes[0].ino, 10);
-	CHECK_INT(pol.socket_inodes[MEDIATION_MAX_RECORDS - 1].ino,
-		  MEDIATION_MAX_RECORDS + 9);
+	const struct abstract_name *oldest_name = nth_oldest(&pol.abstract_names, 0);
+	REQUIRE(oldest_name);
+	CHECK_INT(oldest_name->len, 3);
+	CHECK(memcmp(oldest_name->name, "n10", 3) == 0);
+	CHECK(!abstract_known(&pol, "n9", 2));
+	CHECK(abstract_known(&pol, "n10", 3));
+	const struct socket_inode *oldest = nth_oldest(&pol.socket_inodes, 0);
+	const struct socket_inode *newest = recent_newest(&pol.socket_inodes);
+	REQUIRE(oldest && newest);
+	CHECK_INT(oldest->ino, 10);
+	CHECK_INT(newest->ino, MEDIATION_MAX_RECORDS + 9);
+	CHECK(!inode_known(&pol, 9));
+	CHECK(inode_known(&pol, 10));
+	CHECK(inode_known(&pol, MEDIATION_MAX_RECORDS + 9));
 	/* a duplicate moves to the end instead of growing the table */
 	note_socket_inode(&pol, 1, 10);
-	CHECK_INT(pol.socket_inode_count, MEDIATION_MAX_RECORDS);
-	CHECK_INT(pol.socket_inodes[MEDIATION_MAX_RECORDS - 1].ino, 10);
-	CHECK_INT(pol.socket_inodes[0].ino, 11);
+	CHECK_INT(recent_count(&pol.socket_inodes), MEDIATION_MAX_RECORDS);
+	newest = recent_newest(&pol.socket_inodes);
+	oldest = nth_oldest(&pol.socket_inodes, 0);
+	REQUIRE(oldest && newest);
+	CHECK_INT(newest->ino, 10);
+	CHECK_INT(oldest->ino, 11);
+	/* so the next one pushes out 11, not 10 */
+	note_socket_inode(&pol, 1, MEDIATION_MAX_RECORDS + 10);
+	CHECK(inode_known(&pol, 10));
+	CHECK(!inode_known(&pol, 11));
+	CHECK(inode_known(&pol, 12));
 
 	/* names: length matters, NULs are bytes, oversize is ignored */
 	mediation_policy_free(&pol);
@@ -1042,9 +1101,15 @@ static void tables_are_bounded(void)
 	unsigned char big[109] = {0};
 	note_abstract_name(&pol, big, sizeof big);
 	note_abstract_name(&pol, big, 108);
-	CHECK_INT(pol.abstract_count, 4);
+	note_abstract_name(&pol, NULL, 1);
+	CHECK_INT(recent_count(&pol.abstract_names), 4);
+	CHECK(abstract_known(&pol, "ab", 2));
+	CHECK(abstract_known(&pol, "ab\0", 3));
+	CHECK(!abstract_known(&pol, "ab\0\0", 4));
+	CHECK(!abstract_known(&pol, "a", 1));
 	mediation_policy_free(&pol);
-	CHECK(pol.abstract_names == NULL && pol.socket_inodes == NULL);
+	CHECK(pol.abstract_names.entries == NULL &&
+	      pol.socket_inodes.entries == NULL);
 }
 
 /* --- Yama --------------------------------------------------------------- */
