@@ -648,14 +648,19 @@ static void mediate_address(struct call *c, enum op op,
 	}
 	rc = bind(c->sock, (struct sockaddr *)&d.addr, d.addrlen);
 	int err = errno;
-	/* Answer first: the target resumes while we take notes.  Its next
-	 * call waits in the queue until we are done, so a connect to what
-	 * it just bound always finds the note. */
-	notify_answer(c->sb->listener, c->req->id, 0, rc == 0 ? 0 : err);
+	/* Notes first, then our copy goes, then the answer.  With the
+	 * listener's synchronous wake-ups the target resumes on this CPU
+	 * only once we block again, so nothing done after answering would
+	 * overlap with it; and while the target still holds its fd, closing
+	 * ours is cheap: the socket's teardown stays with the target's own
+	 * close, where it is unconfined too. */
 	if (rc == 0)
 		note_created(c);
 	if (rc == 0 && (c->si.domain == AF_INET || c->si.domain == AF_INET6))
 		note_tcp_inode(c->sb, c->sock);
+	close(c->sock);
+	c->sock = -1;
+	notify_answer(c->sb->listener, c->req->id, 0, rc == 0 ? 0 : err);
 }
 
 static void mediate_listen(struct call *c)
