@@ -45,18 +45,6 @@ struct mediation_plan {
 	struct handover handover;
 };
 
-static void enforce_landlock(struct landlock *ll)
-{
-	if (landlock_enforce(ll) == 0)
-		return;
-	if (errno == E2BIG)
-		die(EXIT_SETUP_ERROR,
-		    "too many nested sandboxes (Landlock allows 16 layers): is "
-		    "a wrapped tool calling itself, or the wrapper directory "
-		    "listed twice in PATH?");
-	die_errno(EXIT_SETUP_ERROR, "cannot enforce the Landlock ruleset");
-}
-
 static void confine(struct landlock *ll, const struct wire_policy *w,
 		    struct mediation_plan *plan)
 {
@@ -68,13 +56,16 @@ static void confine(struct landlock *ll, const struct wire_policy *w,
 			  "CAP_SYS_PTRACE");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno(EXIT_SETUP_ERROR, "cannot set no_new_privs");
+	if (landlock_enforce(ll) < 0) {
+		if (errno == E2BIG)
+			die(EXIT_SETUP_ERROR,
+			    "too many nested sandboxes (Landlock allows 16 "
+			    "layers): is a wrapped tool calling itself, or the "
+			    "wrapper directory listed twice in PATH?");
+		die_errno(EXIT_SETUP_ERROR, "cannot enforce the Landlock ruleset");
+	}
 	char err[1024];
 	bool mediated = plan->wanted && !plan->nested;
-	/* Nested, the witness must start inside our domain: Landlock first.
-	 * With a supervisor of our own, Landlock waits for the handover
-	 * (below). */
-	if (!mediated)
-		enforce_landlock(ll);
 	/* Nested under a supervisor, a policy with network of its own hands
 	 * it over: the enclosing supervisor then applies it to our domain
 	 * too (a witness inside tells it who is in here).  So does every
@@ -122,18 +113,10 @@ static void confine(struct landlock *ll, const struct wire_policy *w,
 	if (listener < 0)
 		die_errno(EXIT_SETUP_ERROR, "cannot install the seccomp filter%s",
 			  mediated ? " with a listener" : "");
-	if (!mediated)
-		return;
-	/* The listener goes first, and the ruleset is enforced while the
-	 * supervisor wakes up and checks the registration: merging a
-	 * ruleset of a hundred rules costs about as long as that takes.
-	 * Nothing in between is a call the listener traps, and nothing runs
-	 * the tool before the acknowledgement. */
-	if (mediation_handover(&plan->med, &plan->handover, listener, err,
-			       sizeof err) < 0)
-		die(EXIT_SETUP_ERROR, "%s", err);
-	enforce_landlock(ll);
-	if (mediation_handover_wait(&plan->med, err, sizeof err) < 0)
+	if (mediated &&
+	    (mediation_handover(&plan->med, &plan->handover, listener, err,
+				sizeof err) < 0 ||
+	     mediation_handover_wait(&plan->med, err, sizeof err) < 0))
 		die(EXIT_SETUP_ERROR, "%s", err);
 }
 
@@ -406,6 +389,15 @@ int main(int argc, char **argv)
 
 	struct mediation_plan plan = {.wanted = mediation_needed(&policy),
 				      .nested = nested};
+	/* Before the walk opens its own fds: only inherited ones are looked at. */
+	if (fds_close_io_uring() < 0)
+		die_errno(EXIT_SETUP_ERROR, "cannot list /proc/self/fd");
+	/* A policy that needs a supervisor whatever the walk finds starts it
+	 * now, unconfined: it execs and settles on the other core while the
+	 * walk below runs (the handover waits for it only at the end). */
+	bool started = plan.wanted && !plan.nested;
+	if (started)
+		start_mediation(&plan, &ctx, &cfg);
 	/* In session mode the supervisor may keep the ruleset an earlier
 	 * call built from the same policy in the same place, while nothing it
 	 * was built from has changed (shim/rulecache.h).  Nested, our own
@@ -419,23 +411,9 @@ int main(int argc, char **argv)
 	int channel = worth_caching ? mediation_session_channel() : -1;
 	if (channel >= 0 && !rulecache_key_of(&policy, &env, rep.abi, &key))
 		channel = -1;
-	/* Asked now, answered below: the supervisor wakes up and looks while
-	 * we do what does not depend on the answer. */
-	if (channel >= 0 && rulecache_ask(channel, &key) < 0)
-		channel = -1;
-	/* Before the walk opens its own fds: only inherited ones are looked
-	 * at (the session channel is a socket, never taken for a ring). */
-	if (fds_close_io_uring() < 0)
-		die_errno(EXIT_SETUP_ERROR, "cannot list /proc/self/fd");
-	/* A policy that needs a supervisor whatever the walk finds starts it
-	 * now, unconfined: it execs and settles on the other core while the
-	 * walk below runs (the handover waits for it only at the end). */
-	bool started = plan.wanted && !plan.nested;
-	if (started)
-		start_mediation(&plan, &ctx, &cfg);
 	struct wire_policy wire;
 	struct landlock ll;
-	int kept = channel >= 0 ? rulecache_answer(channel, &wire) : -1;
+	int kept = channel >= 0 ? rulecache_fetch(channel, &key, &wire) : -1;
 	if (kept >= 0) {
 		landlock_adopt(&ll, rep.abi, kept);
 		if (diag_debug_enabled)

@@ -88,19 +88,16 @@ bool rulecache_key_of(const struct policy *p, const struct lower_env *env,
 	return true;
 }
 
-int rulecache_ask(int channel, const struct rulecache_key *key)
-{
-	return wire_send(channel, WIRE_CACHE_GET, key->bytes, key->len, NULL, 0);
-}
-
-int rulecache_answer(int channel, struct wire_policy *policy)
+int rulecache_fetch(int channel, const struct rulecache_key *key,
+		    struct wire_policy *policy)
 {
 	static unsigned char buf[WIRE_HEADER_SIZE + WIRE_MAX_PAYLOAD];
 	struct wire_header hdr;
 	int fds[1];
 	size_t nfds = 0;
 	char err[256];
-	if (wire_recv(channel, buf, sizeof buf, &hdr, fds, 1, &nfds,
+	if (wire_send(channel, WIRE_CACHE_GET, key->bytes, key->len, NULL, 0) < 0 ||
+	    wire_recv(channel, buf, sizeof buf, &hdr, fds, 1, &nfds,
 		      FETCH_TIMEOUT_MS, err, sizeof err) < 0)
 		return -1;
 	if (hdr.type != WIRE_CACHE_HIT || nfds != 1 ||

@@ -29,13 +29,10 @@ struct rulecache_key {
 bool rulecache_key_of(const struct policy *p, const struct lower_env *env,
 		      int abi, struct rulecache_key *out);
 
-/* CACHE_GET, sent on its own so that the shim can go on with what does
- * not depend on the answer while the supervisor looks. */
-int rulecache_ask(int channel, const struct rulecache_key *key);
-
-/* The answer: the kept ruleset's fd with *POLICY filled from its blob, or
+/* CACHE_GET: the kept ruleset's fd with *POLICY filled from its blob, or
  * -1 (a miss, or anything unexpected: the caller walks instead). */
-int rulecache_answer(int channel, struct wire_policy *policy);
+int rulecache_fetch(int channel, const struct rulecache_key *key,
+		    struct wire_policy *policy);
 
 /* CACHE_PUT of RULESET_FD, built by the recording in lowering_deps, with
  * POLICY as the blob; nothing when the recording is tainted. */
