@@ -755,14 +755,12 @@ void decide_listen(const struct mediation_policy *pol,
 
 /* --- state -------------------------------------------------------------- */
 
-/* Remember KEY in SET, set up on first use: a policy is zeroed, not
- * initialised, by whoever makes one.  A key that cannot be kept is
- * simply not there: reaching it is refused. */
+/* Remember KEY in SET (a policy is zeroed, not initialised, by whoever
+ * makes one).  A key that cannot be kept is simply not there: reaching
+ * it is refused. */
 static void record(struct recent *set, const void *key, size_t key_size)
 {
-	if (!recent_ready(set))
-		recent_init(set, key_size, MEDIATION_MAX_RECORDS);
-	recent_put(set, key);
+	recent_remember(set, key, key_size, MEDIATION_MAX_RECORDS);
 }
 
 void note_bound_addr(struct mediation_policy *pol, const void *addr,

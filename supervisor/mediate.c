@@ -369,9 +369,7 @@ static void note_tcp_inode(struct sandbox *sb, int sock)
 	if (fstat(sock, &st) < 0)
 		return; /* unrecorded: connects to it are refused, fail closed */
 	ino_t key = st.st_ino;
-	if (!recent_ready(&sb->tcp_inodes))
-		recent_init(&sb->tcp_inodes, sizeof key, MEDIATION_MAX_RECORDS);
-	recent_put(&sb->tcp_inodes, &key);
+	recent_remember(&sb->tcp_inodes, &key, sizeof key, MEDIATION_MAX_RECORDS);
 }
 
 static bool inode_is_ours(const struct sandbox *sb, unsigned long ino)

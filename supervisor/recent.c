@@ -221,6 +221,14 @@ bool recent_put(struct recent *set, const void *key)
 	return true;
 }
 
+bool recent_remember(struct recent *set, const void *key, size_t key_size,
+		     size_t cap)
+{
+	if (!recent_ready(set))
+		recent_init(set, key_size, cap);
+	return recent_put(set, key);
+}
+
 bool recent_contains(const struct recent *set, const void *key)
 {
 	if (!set->count)

@@ -61,6 +61,11 @@ bool recent_ready(const struct recent *set);
  * 0): the caller treats that as never having seen it. */
 bool recent_put(struct recent *set, const void *key);
 
+/* recent_put, setting SET up first (KEY_SIZE, CAP) when it never was:
+ * for sets inside structs that are zeroed, not initialised. */
+bool recent_remember(struct recent *set, const void *key, size_t key_size,
+		     size_t cap);
+
 bool recent_contains(const struct recent *set, const void *key);
 size_t recent_count(const struct recent *set);
 

@@ -68,6 +68,17 @@ static void empty_and_zeroed(void)
 	CHECK(!put_u64(&set, 1));
 	CHECK(!has_u64(&set, 1));
 	recent_free(&set);
+
+	/* remember sets a zeroed set up on the first put, and only then */
+	memset(&set, 0, sizeof set);
+	CHECK(recent_remember(&set, &key, sizeof key, 2));
+	CHECK(recent_ready(&set) && has_u64(&set, 1));
+	uint64_t more[] = {2, 3};
+	CHECK(recent_remember(&set, &more[0], sizeof key, 100));
+	CHECK(recent_remember(&set, &more[1], sizeof key, 100));
+	CHECK_INT(recent_count(&set), 2); /* still the first cap: 1 forgotten */
+	CHECK(!has_u64(&set, 1) && has_u64(&set, 2) && has_u64(&set, 3));
+	recent_free(&set);
 }
 
 static void put_and_contains(void)
