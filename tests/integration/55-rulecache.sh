@@ -45,6 +45,17 @@ expect_hit() {
 	done
 	check_err "$desc" "$HIT"
 }
+# back_to_base_policy: the plain policy again, and one call that offers
+# its ruleset (the next may then find it kept).
+back_to_base_policy() {
+	write_config <<INI
+[sandbox]
+allowWrite = .
+denyRead = $H/key
+INI
+	settle
+	"$LS" -- "$TRY" read "$H/notes/x" >/dev/null 2>&1
+}
 # expect_miss DESC: the last call did not get a kept ruleset.
 expect_miss() {
 	if grep -q "$HIT" "$T/err"; then _tap_result "not ok" "$1"
@@ -110,13 +121,7 @@ denyRead = $H/notes
 INI
 check "a line added to the config applies at once" 1 "$LS" -- "$TRY" read "$H/notes/x"
 check_out "the new denyRead: EACCES" '^EACCES$'
-write_config <<INI
-[sandbox]
-allowWrite = .
-denyRead = $H/key
-INI
-settle
-"$LS" -- "$TRY" read "$H/notes/x" >/dev/null 2>&1
+back_to_base_policy
 expect_hit "from the project: the ruleset is kept" "$LS" -- "$TRY" write "$T/proj/w2"
 check "allowWrite = . from another directory is that directory" 0 \
 	bash -c 'cd "$1" && exec "$2" -- "$3" write "$1/w3"' _ "$H/real" "$LS" "$TRY"
@@ -142,13 +147,7 @@ check "... and the old one no longer" 1 "$LS" -- "$TRY" write "$H/real/s4"
 check_out "the old target: EACCES" '^EACCES$'
 
 # ---- another mount namespace gets nothing from the cache ----------------------
-write_config <<INI
-[sandbox]
-allowWrite = .
-denyRead = $H/key
-INI
-settle
-"$LS" -- "$TRY" read "$H/notes/x" >/dev/null 2>&1
+back_to_base_policy
 expect_hit "this namespace: the ruleset is kept" "$LS" -- "$TRY" read "$H/notes/x"
 if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
 	# Two calls in one other namespace: the first offers, the second
