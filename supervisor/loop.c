@@ -17,8 +17,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -292,6 +294,30 @@ static int poll_timeout(const struct supervisor *sup)
 	return wait < 0 ? 0 : (int)wait;
 }
 
+/* SIGCHLD as an fd in the poll set: the loop asks for exited children
+ * only when there are some, not with a waitpid on every mediated call.
+ * (A handler with ppoll would not do: with an fd ready, ppoll returns
+ * without delivering the signal it unblocked, and a readable agent pidfd
+ * would then never be reaped.) */
+static int watch_children(void)
+{
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	int fd = -1;
+	if (sigprocmask(SIG_BLOCK, &chld, NULL) < 0 ||
+	    (fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
+		die_errno(EXIT_SETUP_ERROR, "supervisor: signalfd for SIGCHLD");
+	return fd;
+}
+
+static void drain(int fd)
+{
+	struct signalfd_siginfo si[8];
+	while (read(fd, si, sizeof si) > 0)
+		;
+}
+
 /* Reap every child that is done: the agent (its status is ours) and, in
  * session mode, orphaned daemons re-parented to us as subreaper. */
 static void reap_children(struct supervisor *sup)
@@ -311,7 +337,10 @@ static void reap_children(struct supervisor *sup)
 int supervisor_run(struct supervisor *sup)
 {
 	static struct pollfd pfds[SUPERVISOR_MAX_SANDBOXES +
-				  SUPERVISOR_MAX_PENDING + 2];
+				  SUPERVISOR_MAX_PENDING + 3];
+	int children = sup->session ? watch_children() : -1;
+	if (children >= 0)
+		reap_children(sup); /* whatever exited before */
 	while (!finished(sup)) {
 		size_t n = 0;
 		for (size_t i = 0; i < sup->sandbox_count; i++)
@@ -325,17 +354,20 @@ int supervisor_run(struct supervisor *sup)
 			pfds[n++] = (struct pollfd){sup->session_fd, POLLIN, 0};
 		if (sup->agent_pidfd >= 0)
 			pfds[n++] = (struct pollfd){sup->agent_pidfd, POLLIN, 0};
+		if (children >= 0)
+			pfds[n++] = (struct pollfd){children, POLLIN, 0};
 		if (poll(pfds, n, poll_timeout(sup)) < 0) {
 			if (errno == EINTR)
 				continue;
 			die_errno(EXIT_SETUP_ERROR, "supervisor: poll");
 		}
-		if (sup->session)
-			reap_children(sup);
 		for (size_t i = other_at; i < n; i++) {
 			if (!pfds[i].revents)
 				continue;
-			if (pfds[i].fd == sup->session_fd) {
+			if (pfds[i].fd == children || pfds[i].fd == sup->agent_pidfd) {
+				drain(children);
+				reap_children(sup);
+			} else if (pfds[i].fd == sup->session_fd) {
 				if (pfds[i].revents & (POLLHUP | POLLERR)) {
 					close(sup->session_fd);
 					sup->session_fd = -1;
@@ -368,5 +400,7 @@ int supervisor_run(struct supervisor *sup)
 				drop_sandbox(sup, i);
 		}
 	}
+	if (children >= 0)
+		close(children);
 	return sup->exit_status;
 }
