@@ -337,16 +337,22 @@ static int read_address(struct call *c, struct sockaddr_storage *addr,
 static void note_in(struct mediation_policy *pol,
 		    const struct sockaddr_storage *local, socklen_t len);
 
+/* LOCAL, an address the sandbox now holds, is "inside" for it and for
+ * every sandbox nested in it that the call passed through. */
+static void note_everywhere(struct call *c,
+			    const struct sockaddr_storage *local, socklen_t len)
+{
+	note_in(&c->sb->policy, local, len);
+	for (size_t i = 0; i < c->narrowed_count; i++)
+		note_in(&c->narrowed[i]->policy, local, len);
+}
+
 static void note_created(struct call *c)
 {
 	struct sockaddr_storage local;
 	socklen_t len = sizeof local;
-	if (getsockname(c->sock, (struct sockaddr *)&local, &len) < 0)
-		return;
-	note_in(&c->sb->policy, &local, len);
-	/* what a nested sandbox created is "inside" for it too */
-	for (size_t i = 0; i < c->narrowed_count; i++)
-		note_in(&c->narrowed[i]->policy, &local, len);
+	if (getsockname(c->sock, (struct sockaddr *)&local, &len) == 0)
+		note_everywhere(c, &local, len);
 }
 
 static void note_in(struct mediation_policy *pol,
@@ -651,11 +657,14 @@ static void mediate_address(struct call *c, enum op op,
 	 * only once we block again, so nothing done after answering would
 	 * overlap with it; and while the target still holds its fd, closing
 	 * ours is cheap: the socket's teardown stays with the target's own
-	 * close, where it is unconfined too. */
-	if (rc == 0)
+	 * close, where it is unconfined too.
+	 *
+	 * An IP socket is noted when it listens (mediate_listen), not here: a
+	 * TCP connect reaches only a listening socket, so what it bound
+	 * matters from then on, and a bind saves the two syscalls the notes
+	 * take (getsockname, fstat), a tenth of its time. */
+	if (rc == 0 && c->si.domain != AF_INET && c->si.domain != AF_INET6)
 		note_created(c);
-	if (rc == 0 && (c->si.domain == AF_INET || c->si.domain == AF_INET6))
-		note_tcp_inode(c->sb, c->sock);
 	close(c->sock);
 	c->sock = -1;
 	notify_answer(c->sb->listener, c->req->id, 0, rc == 0 ? 0 : err);
@@ -684,6 +693,12 @@ static void mediate_listen(struct call *c)
 	int err = errno;
 	if (rc == 0 && c->si.domain == AF_UNIX)
 		note_created(c); /* listen may have auto-bound a name */
+	if (rc == 0 && (c->si.domain == AF_INET || c->si.domain == AF_INET6)) {
+		/* Connects inside may reach this address from now on, while
+		 * this very socket is what listens there. */
+		note_everywhere(c, &local, len);
+		note_tcp_inode(c->sb, c->sock);
+	}
 	notify_answer(c->sb->listener, c->req->id, 0, rc == 0 ? 0 : err);
 }
 

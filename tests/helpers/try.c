@@ -599,6 +599,26 @@ static int cmd_bind(int argc, char **argv)
 	return ok();
 }
 
+/* bind(2) and listen(2), then close: what a short-lived server leaves
+ * behind in the supervisor's records. */
+static int cmd_listen(int argc, char **argv)
+{
+	(void)argc;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	if (!parse_addr(argv[0], argv[1], &ss, &len))
+		return EXIT_USAGE;
+	int fd = tcp_socket_for(&ss);
+	if (fd < 0)
+		return fail("socket");
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
+		return fail("bind");
+	if (listen(fd, 4) < 0)
+		return fail("listen");
+	close(fd);
+	return ok();
+}
+
 static int cmd_listen_unbound(int argc, char **argv)
 {
 	(void)argc;
@@ -3086,6 +3106,7 @@ static const struct command commands[] = {
 	{"connect", 2, 2, cmd_connect, "HOST PORT"},
 	{"connect-fastopen", 2, 2, cmd_connect_fastopen, "HOST PORT"},
 	{"bind", 2, 2, cmd_bind, "HOST PORT"},
+	{"listen", 2, 2, cmd_listen, "HOST PORT"},
 	{"listen-unbound", 0, 0, cmd_listen_unbound, ""},
 	{"udp-send", 2, 2, cmd_udp_send, "HOST PORT"},
 	{"getifaddrs", 0, 0, cmd_getifaddrs, ""},

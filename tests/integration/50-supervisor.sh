@@ -278,25 +278,32 @@ check_out "refused with EACCES" '^EACCES$'
 check_err "and reported" "^landstrip: refused connect 127\.0\.0\.1:$P2 by try \(pid [0-9]+\): "
 check "allowLocalBinding does not open other loopback ports" 1 in_cfg lb "$TRY" connect 127.0.0.1 "$P2"
 check_out "refused with EACCES" '^EACCES$'
-# Bound-inside records are exact: address and port, not the port alone.
+# Listened-on records are exact: address and port, not the port alone.
 check "baseline: connect to 127.0.0.1:$P4 unconfined" 0 "$TRY" connect 127.0.0.1 "$P4"
-check "bind 127.0.0.2:$P4 inside, then connect to the host's 127.0.0.1:$P4" 0 \
-	in_cfg lb bash -c '"$1" bind 127.0.0.2 "$2"; "$1" connect 127.0.0.1 "$2"; exit 0' _ "$TRY" "$P4"
-check_out "the bind worked" '^ok$'
+check "listen on 127.0.0.2:$P4 inside, then connect to the host's 127.0.0.1:$P4" 0 \
+	in_cfg lb bash -c '"$1" listen 127.0.0.2 "$2"; "$1" connect 127.0.0.1 "$2"; exit 0' _ "$TRY" "$P4"
+check_out "the listen worked" '^ok$'
 check_out "the connect to the host's address was refused" '^EACCES$'
 if [ "$have_v6" = 1 ]; then
-	check "bind [::1]:$P4 inside, then connect to the host's 127.0.0.1:$P4" 0 \
-		in_cfg lb bash -c '"$1" bind ::1 "$2"; "$1" connect 127.0.0.1 "$2"; "$1" connect ::ffff:127.0.0.1 "$2"; exit 0' _ "$TRY" "$P4"
-	check_out "the bind worked" '^ok$'
+	check "listen on [::1]:$P4 inside, then connect to the host's 127.0.0.1:$P4" 0 \
+		in_cfg lb bash -c '"$1" listen ::1 "$2"; "$1" connect 127.0.0.1 "$2"; "$1" connect ::ffff:127.0.0.1 "$2"; exit 0' _ "$TRY" "$P4"
+	check_out "the listen worked" '^ok$'
 	pass "both connects to the host's address were refused" \
 		test "$(grep -c '^EACCES$' "$T/out")" = 2
 fi
+# A socket that is bound but never listens is recorded nowhere: a TCP
+# connect could not reach it anyway, and the bind saves the look-ups.
+quiet=$(free_port)
+check "bind 127.0.0.1:$quiet inside without listening, then connect to it" 0 \
+	in_cfg lb bash -c '"$1" bind 127.0.0.1 "$2"; "$1" connect 127.0.0.1 "$2"; exit 0' _ "$TRY" "$quiet"
+check_out "the bind worked" '^ok$'
+check_out "the connect was refused by the supervisor, not by the kernel" '^EACCES$'
 
-# A record outlives the socket: bind 127.0.0.1:PORT inside and close it; a
-# host service then starts on that port; the sandbox must not reach it.
+# A record outlives the socket: listen on 127.0.0.1:PORT inside and close
+# it; a host service then starts on that port; the sandbox must not reach it.
 stale=$(free_port)
 rm -f "$P/stale.bound" "$T/state/stale.host"
-in_cfg lb bash -c '"$1" bind 127.0.0.1 "$2" && : >stale.bound
+in_cfg lb bash -c '"$1" listen 127.0.0.1 "$2" && : >stale.bound
 	for i in $(seq 50); do [ -e "$3" ] && break; sleep 0.1; done
 	"$1" connect 127.0.0.1 "$2"' _ "$TRY" "$stale" "$T/state/stale.host" \
 	>"$T/stale.out" 2>"$T/stale.err" </dev/null &
@@ -312,7 +319,8 @@ wait "$stale_job"
 check "baseline: the host service on the formerly bound port accepts" 0 "$TRY" connect 127.0.0.1 "$stale"
 cp "$T/stale.out" "$T/out"
 cp "$T/stale.err" "$T/err"
-check_out "a port bound (and closed) inside earlier does not reach a host service there now" '^EACCES$'
+check_out "a port listened on (and closed) inside earlier does not reach a host service there now" '^EACCES$'
+check_err "and the refusal says why" 'the port bound inside was let go and another program listens there now'
 
 # 0.0.0.0 is routed locally but is not loopback; nor is this host's address.
 check "baseline: connect to 0.0.0.0:$P1 unconfined" 0 "$TRY" connect 0.0.0.0 "$P1"
