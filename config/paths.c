@@ -178,7 +178,8 @@ static void resolve_links(const char *abs, int depth,
 			  void *ctx)
 {
 	deps_taint("a symlink on the way");
-	char prefix[PATH_MAX] = "";
+	char prefix[PATH_MAX];
+	prefix[0] = '\0'; /* not zero-filled: 4 KB each time */
 	size_t plen = 0;
 	const char *p = abs;
 	while (*p) {

@@ -1139,7 +1139,8 @@ static void fs_truncate(struct fscall *c, uint64_t addr, off_t length)
 static int meta_object(struct fscall *c, int dfd, uint64_t path_addr,
 		       bool follow, bool empty_ok, struct object *o)
 {
-	char path[PATH_MAX] = "";
+	char path[PATH_MAX];
+	path[0] = '\0'; /* not zero-filled: 4 KB on every call */
 	o->fd = -1;
 	if (path_addr) {
 		int rc = read_string(c, path_addr, path, sizeof path);

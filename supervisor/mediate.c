@@ -611,7 +611,8 @@ static void mediate_address(struct call *c, enum op op,
 			    struct sockaddr_storage addr, size_t len)
 {
 	int rc;
-	char cwd[PATH_MAX] = "/";
+	char cwd[PATH_MAX]; /* not zero-filled: 4 KB on every call */
+	strcpy(cwd, "/");
 	bool relative_unix = c->si.domain == AF_UNIX &&
 			     len > offsetof(struct sockaddr_un, sun_path) &&
 			     ((struct sockaddr_un *)&addr)->sun_path[0] != '\0' &&
