@@ -41,6 +41,7 @@ SUPERVISOR_SRC := supervisor/main.c supervisor/loop.c supervisor/mediate.c \
 	supervisor/notify.c supervisor/decide.c supervisor/report.c \
 	supervisor/protocol.c supervisor/fsmediate.c supervisor/decide_write.c \
 	supervisor/cache_wire.c supervisor/rulecache.c supervisor/recent.c \
+	supervisor/watch.c \
 	config/diag.c config/paths.c config/system.c config/glob.c config/deps.c
 HEADERS := $(wildcard config/*.h shim/*.h supervisor/*.h)
 MANPAGES := shim/landstrip-exec.1 config/landstrip.ini.5 supervisor/landstrip-supervisor.8
@@ -86,10 +87,10 @@ $(BUILD)/try: | $(BUILD)
 $(BUILD)/landstrip-supervisor: | $(BUILD)
 $(BUILD)/unit-tests: tests/unit/*.c tests/unit/*.h $(CONFIG_SRC) $(HEADERS) shim/seccomp.c shim/program.c \
 		supervisor/protocol.c supervisor/protocol.h supervisor/decide.c supervisor/decide.h \
-		supervisor/decide_write.c supervisor/cache_wire.c supervisor/recent.c
+		supervisor/decide_write.c supervisor/cache_wire.c supervisor/recent.c supervisor/watch.c
 	$(CC) $(TEST_CFLAGS) -Isupervisor -o $@ tests/unit/*.c $(CONFIG_SRC) shim/seccomp.c shim/program.c \
 		supervisor/protocol.c supervisor/decide.c supervisor/decide_write.c \
-		supervisor/cache_wire.c supervisor/recent.c -linih
+		supervisor/cache_wire.c supervisor/recent.c supervisor/watch.c -linih
 
 $(BUILD)/try: tests/helpers/try.c
 	$(CC) -std=gnu11 $(WARN) -O1 -g -o $@ $< -lpthread

@@ -1,6 +1,7 @@
-/* The supervisor's event loop: one poll over every listener (each a
- * sandbox with its own policy), the registration channels, and in session
- * mode the shared session socket and the agent's pidfd.
+/* The supervisor's event loop: one epoll set (watch.h) over every
+ * listener (each a sandbox with its own policy), the registration
+ * channels, and in session mode the shared session socket, the agent's
+ * pidfd and SIGCHLD.
  *
  * Lifetime: a sandbox ends when its listener reports POLLHUP, which the
  * kernel signals once every process holding the filter is gone, not when
@@ -16,7 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
+#include <sys/epoll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +198,13 @@ static void take_registration(struct supervisor *sup, int channel,
 				   unreachable ? unreachable
 					       : "too many sandboxes");
 	}
+	size_t at = sup->sandbox_count;
+	if (watch_add(&sup->watch, fds[0], WATCH_SANDBOX, at) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		wire_policy_free(&w);
+		return reply_error(channel, errno, "cannot watch the listener");
+	}
 	struct sandbox *sb = &sup->sandboxes[sup->sandbox_count++];
 	memset(sb, 0, sizeof *sb);
 	sb->listener = fds[0];
@@ -219,8 +227,11 @@ static long now_ms(void)
 
 static void drop_pending(struct supervisor *sup, size_t i)
 {
+	watch_remove(&sup->watch, sup->pending[i].fd);
 	close(sup->pending[i].fd);
 	sup->pending[i] = sup->pending[--sup->pending_count];
+	if (i < sup->pending_count)
+		watch_move(&sup->watch, sup->pending[i].fd, i);
 }
 
 static void add_pending(struct supervisor *sup, int channel)
@@ -236,6 +247,10 @@ static void add_pending(struct supervisor *sup, int channel)
 		reply_error(sup->pending[oldest].fd, EMFILE,
 			    "too many registrations at once");
 		drop_pending(sup, oldest);
+	}
+	if (watch_add(&sup->watch, channel, WATCH_PENDING, sup->pending_count) < 0) {
+		close(channel);
+		return;
 	}
 	sup->pending[sup->pending_count].fd = channel;
 	sup->pending[sup->pending_count].deadline = now_ms() + REGISTER_TIMEOUT_MS;
@@ -263,15 +278,18 @@ static void take_connect(struct supervisor *sup)
 		return;
 	}
 	/* Its REGISTER follows on the private channel: wait for it in the
-	 * poll loop, never here, so that a slow or silent shim stalls
+	 * event loop, never here, so that a slow or silent shim stalls
 	 * nobody's calls. */
 	add_pending(sup, fds[0]);
 }
 
 static void drop_sandbox(struct supervisor *sup, size_t i)
 {
+	watch_remove(&sup->watch, sup->sandboxes[i].listener);
 	sandbox_free(&sup->sandboxes[i]);
 	sup->sandboxes[i] = sup->sandboxes[--sup->sandbox_count];
+	if (i < sup->sandbox_count)
+		watch_move(&sup->watch, sup->sandboxes[i].listener, i);
 }
 
 static bool finished(const struct supervisor *sup)
@@ -294,7 +312,7 @@ static int poll_timeout(const struct supervisor *sup)
 	return wait < 0 ? 0 : (int)wait;
 }
 
-/* SIGCHLD as an fd in the poll set: the loop asks for exited children
+/* SIGCHLD as an fd in the epoll set: the loop asks for exited children
  * only when there are some, not with a waitpid on every mediated call.
  * (A handler with ppoll would not do: with an fd ready, ppoll returns
  * without delivering the signal it unblocked, and a readable agent pidfd
@@ -329,78 +347,106 @@ static void reap_children(struct supervisor *sup)
 			continue;
 		sup->exit_status = WIFEXITED(status) ? WEXITSTATUS(status)
 						     : 128 + WTERMSIG(status);
+		watch_remove(&sup->watch, sup->agent_pidfd);
 		close(sup->agent_pidfd);
 		sup->agent_pidfd = -1;
 	}
 }
 
+/* Drop registrations whose time is up (none in per-tool mode). */
+static void expire_pending(struct supervisor *sup)
+{
+	if (!sup->pending_count)
+		return;
+	long now = now_ms();
+	for (size_t i = sup->pending_count; i-- > 0;)
+		if (sup->pending[i].deadline <= now)
+			drop_pending(sup, i);
+}
+
+static void handle_pending(struct supervisor *sup, size_t i, uint32_t events)
+{
+	bool keep = false;
+	if (events & EPOLLIN)
+		keep = take_pending(sup, sup->pending[i].fd);
+	if (keep)
+		sup->pending[i].deadline = now_ms() + REGISTER_TIMEOUT_MS;
+	else
+		drop_pending(sup, i);
+}
+
+static void handle_session(struct supervisor *sup, uint32_t events)
+{
+	if (events & (EPOLLHUP | EPOLLERR)) {
+		watch_remove(&sup->watch, sup->session_fd);
+		close(sup->session_fd);
+		sup->session_fd = -1;
+	} else {
+		take_connect(sup);
+	}
+}
+
+static void handle(struct supervisor *sup, const struct watch_event *ev)
+{
+	size_t i = 0;
+	switch (watch_resolve(&sup->watch, ev, &i)) {
+	case WATCH_SANDBOX:
+		if (ev->events & EPOLLIN)
+			mediate_one(&sup->sandboxes[i]);
+		else
+			drop_sandbox(sup, i);
+		break;
+	case WATCH_PENDING:
+		handle_pending(sup, i, ev->events);
+		break;
+	case WATCH_SESSION:
+		handle_session(sup, ev->events);
+		break;
+	case WATCH_CHILDREN:
+		if (sup->children_fd >= 0)
+			drain(sup->children_fd);
+		reap_children(sup);
+		break;
+	case WATCH_NONE:
+		break; /* closed, or closed and reused, earlier in the batch */
+	}
+}
+
+/* Everything there is to wait on when the loop starts. */
+static void watch_all(struct supervisor *sup)
+{
+	if (watch_open(&sup->watch) < 0)
+		die_errno(EXIT_SETUP_ERROR, "supervisor: epoll");
+	sup->children_fd = sup->session ? watch_children() : -1;
+	int rc = 0;
+	for (size_t i = 0; i < sup->pending_count && rc == 0; i++)
+		rc = watch_add(&sup->watch, sup->pending[i].fd, WATCH_PENDING, i);
+	if (rc == 0 && sup->session_fd >= 0)
+		rc = watch_add(&sup->watch, sup->session_fd, WATCH_SESSION, 0);
+	if (rc == 0 && sup->agent_pidfd >= 0)
+		rc = watch_add(&sup->watch, sup->agent_pidfd, WATCH_CHILDREN, 0);
+	if (rc == 0 && sup->children_fd >= 0)
+		rc = watch_add(&sup->watch, sup->children_fd, WATCH_CHILDREN, 0);
+	if (rc < 0)
+		die_errno(EXIT_SETUP_ERROR, "supervisor: epoll_ctl");
+}
+
 int supervisor_run(struct supervisor *sup)
 {
-	static struct pollfd pfds[SUPERVISOR_MAX_SANDBOXES +
-				  SUPERVISOR_MAX_PENDING + 3];
-	int children = sup->session ? watch_children() : -1;
-	if (children >= 0)
+	watch_all(sup);
+	if (sup->children_fd >= 0)
 		reap_children(sup); /* whatever exited before */
 	while (!finished(sup)) {
-		size_t n = 0;
-		for (size_t i = 0; i < sup->sandbox_count; i++)
-			pfds[n++] = (struct pollfd){sup->sandboxes[i].listener,
-						    POLLIN, 0};
-		size_t pending_at = n;
-		for (size_t i = 0; i < sup->pending_count; i++)
-			pfds[n++] = (struct pollfd){sup->pending[i].fd, POLLIN, 0};
-		size_t other_at = n;
-		if (sup->session_fd >= 0)
-			pfds[n++] = (struct pollfd){sup->session_fd, POLLIN, 0};
-		if (sup->agent_pidfd >= 0)
-			pfds[n++] = (struct pollfd){sup->agent_pidfd, POLLIN, 0};
-		if (children >= 0)
-			pfds[n++] = (struct pollfd){children, POLLIN, 0};
-		if (poll(pfds, n, poll_timeout(sup)) < 0) {
-			if (errno == EINTR)
-				continue;
-			die_errno(EXIT_SETUP_ERROR, "supervisor: poll");
-		}
-		for (size_t i = other_at; i < n; i++) {
-			if (!pfds[i].revents)
-				continue;
-			if (pfds[i].fd == children || pfds[i].fd == sup->agent_pidfd) {
-				drain(children);
-				reap_children(sup);
-			} else if (pfds[i].fd == sup->session_fd) {
-				if (pfds[i].revents & (POLLHUP | POLLERR)) {
-					close(sup->session_fd);
-					sup->session_fd = -1;
-				} else {
-					take_connect(sup);
-				}
-			}
-		}
-		/* Registrations: one REGISTER each, answered, then the channel
-		 * is done (the shim closes its end when it execs); cache
-		 * messages before it keep the channel pending.  Walked
-		 * from the end so that dropping one moves only entries already
-		 * looked at; new ones added meanwhile wait for the next poll. */
-		long now = now_ms();
-		for (size_t i = other_at - pending_at; i-- > 0;) {
-			short ev = pfds[pending_at + i].revents;
-			bool keep = false;
-			if (ev & POLLIN)
-				keep = take_pending(sup, sup->pending[i].fd);
-			if (keep)
-				sup->pending[i].deadline = now + REGISTER_TIMEOUT_MS;
-			else if (ev || sup->pending[i].deadline <= now)
-				drop_pending(sup, i);
-		}
-		/* Listeners last, likewise from the end. */
-		for (size_t i = pending_at; i-- > 0;) {
-			if (pfds[i].revents & POLLIN)
-				mediate_one(&sup->sandboxes[i]);
-			else if (pfds[i].revents & (POLLHUP | POLLERR | POLLNVAL))
-				drop_sandbox(sup, i);
-		}
+		struct watch_event evs[64];
+		int n = watch_wait(&sup->watch, evs, 64, poll_timeout(sup));
+		if (n < 0 && errno != EINTR)
+			die_errno(EXIT_SETUP_ERROR, "supervisor: epoll_wait");
+		for (int i = 0; i < n; i++)
+			handle(sup, &evs[i]);
+		expire_pending(sup);
 	}
-	if (children >= 0)
-		close(children);
+	if (sup->children_fd >= 0)
+		close(sup->children_fd);
+	watch_close(&sup->watch);
 	return sup->exit_status;
 }

@@ -4,6 +4,7 @@
 
 #include "protocol.h"
 #include "sandbox.h"
+#include "watch.h"
 
 #include <stdbool.h>
 
@@ -26,6 +27,8 @@ struct supervisor {
 	int exit_status;
 	struct sandbox sandboxes[SUPERVISOR_MAX_SANDBOXES];
 	size_t sandbox_count;
+	struct watch watch;    /* every fd above, while supervisor_run runs */
+	int children_fd;       /* session mode: SIGCHLD as a signalfd, or -1 */
 };
 
 /* Serve until no sandbox is left and none can register; returns the

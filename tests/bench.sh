@@ -108,6 +108,14 @@ echo "brokered loopback bind, median of 5 runs' medians, p90 in us [target: at m
 printf '  %-34s %s\n' "unconfined" "$(bind_runs "$try")"
 printf '  %-34s %s\n' "per-tool supervisor" "$(bind_runs "$ls" -c "$c/broker.ini" -- "$try")"
 printf '  %-34s %s\n' "session supervisor" "$(bind_runs "$sup" -- "$ls" -c "$c/broker.ini" -- "$try")"
+# A session supervisor keeps a sandbox for every background daemon a tool
+# left running; 64 idle ones alive must not slow the others' calls.
+export -f bind_runs
+printf '  %-34s %s\n' "session, 64 idle sandboxes alive" "$("$sup" -- bash -c '
+	for i in $(seq 64); do "$1" -c "$2" -- sleep 120 & done
+	sleep 2
+	bind_runs "$1" -c "$2" -- "$3"
+	kill $(jobs -p) 2>/dev/null' _ "$ls" "$c/broker.ini" "$try")"
 
 echo
 echo "broker-mode /bin/true, $runs interleaved runs [target: at most 2.5x direct]"

@@ -36,6 +36,8 @@ extern const struct test_case decide_write_tests[];
 extern const struct test_case cache_tests[];
 /* supervisor/recent.c (test_recent.c) */
 extern const struct test_case recent_tests[];
+/* supervisor/watch.c (test_watch.c) */
+extern const struct test_case watch_tests[];
 
 static const struct suite suites[] = {
 	{"parse", parse_tests},     {"merge", merge_tests},
@@ -44,6 +46,7 @@ static const struct suite suites[] = {
 	{"protocol", protocol_tests}, {"decide", decide_tests},
 	{"glob", glob_tests},       {"decide_write", decide_write_tests},
 	{"cache", cache_tests},     {"recent", recent_tests},
+	{"watch", watch_tests},
 };
 
 static const char *current_test;

@@ -1,0 +1,150 @@
+/* supervisor/watch.c: the supervisor's epoll set.  What matters is that an
+ * event always reaches the owner the fd has when the event is handled:
+ * after its owner moved, and never after the fd was closed or reused (a
+ * listener event for the wrong owner would block the supervisor in
+ * SECCOMP_IOCTL_NOTIF_RECV).  Real fds: eventfds, readable when written. */
+#include "test.h"
+#include "../../supervisor/watch.h"
+
+#include <stdint.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+static int ready_fd(void)
+{
+	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	uint64_t one = 1;
+	if (fd >= 0 && write(fd, &one, sizeof one) != sizeof one) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The one event WAIT returns for FD, or an event with fd -1. */
+static struct watch_event event_for(struct watch *w, int fd)
+{
+	struct watch_event evs[8];
+	int n = watch_wait(w, evs, 8, 0);
+	for (int i = 0; i < n; i++)
+		if (evs[i].fd == fd)
+			return evs[i];
+	return (struct watch_event){.fd = -1};
+}
+
+static void resolves_kind_and_index(void)
+{
+	struct watch w;
+	REQUIRE(watch_open(&w) == 0);
+	int a = ready_fd(), b = eventfd(0, EFD_CLOEXEC);
+	REQUIRE(a >= 0 && b >= 0);
+	CHECK_INT(watch_add(&w, a, WATCH_SANDBOX, 3), 0);
+	CHECK_INT(watch_add(&w, b, WATCH_PENDING, 0), 0);
+	struct watch_event evs[8];
+	int n = watch_wait(&w, evs, 8, 0);
+	CHECK_INT(n, 1); /* b was never written */
+	size_t index = 99;
+	CHECK_INT(watch_resolve(&w, &evs[0], &index), WATCH_SANDBOX);
+	CHECK_INT(evs[0].fd, a);
+	CHECK_INT((int)index, 3);
+	CHECK(evs[0].events & EPOLLIN);
+	watch_close(&w);
+	close(a);
+	close(b);
+}
+
+static void follows_a_moved_owner(void)
+{
+	struct watch w;
+	REQUIRE(watch_open(&w) == 0);
+	int a = ready_fd();
+	REQUIRE(a >= 0);
+	CHECK_INT(watch_add(&w, a, WATCH_SANDBOX, 7), 0);
+	struct watch_event ev = event_for(&w, a);
+	REQUIRE(ev.fd == a);
+	/* the owner moves between the wait and the handling */
+	watch_move(&w, a, 2);
+	size_t index = 99;
+	CHECK_INT(watch_resolve(&w, &ev, &index), WATCH_SANDBOX);
+	CHECK_INT((int)index, 2);
+	watch_close(&w);
+	close(a);
+}
+
+static void stale_event_after_close_and_reuse(void)
+{
+	struct watch w;
+	REQUIRE(watch_open(&w) == 0);
+	int a = ready_fd();
+	REQUIRE(a >= 0);
+	CHECK_INT(watch_add(&w, a, WATCH_SANDBOX, 0), 0);
+	struct watch_event ev = event_for(&w, a);
+	REQUIRE(ev.fd == a);
+	/* Earlier in the same batch: that sandbox went, and a registration
+	 * received a new fd with the same number. */
+	watch_remove(&w, a);
+	close(a);
+	size_t index = 99;
+	CHECK_INT(watch_resolve(&w, &ev, &index), WATCH_NONE);
+	int reused = eventfd(0, EFD_CLOEXEC);
+	REQUIRE(reused == a);
+	CHECK_INT(watch_add(&w, reused, WATCH_PENDING, 5), 0);
+	CHECK_INT(watch_resolve(&w, &ev, &index), WATCH_NONE);
+	watch_close(&w);
+	close(reused);
+}
+
+static void removed_fd_reports_nothing(void)
+{
+	struct watch w;
+	REQUIRE(watch_open(&w) == 0);
+	int a = ready_fd();
+	REQUIRE(a >= 0);
+	CHECK_INT(watch_add(&w, a, WATCH_SESSION, 0), 0);
+	/* a dup shares the open file: closing A alone would leave it in
+	 * the set, removing takes it out */
+	int dup_of_a = dup(a);
+	REQUIRE(dup_of_a >= 0);
+	watch_remove(&w, a);
+	watch_remove(&w, a); /* twice: harmless */
+	close(a);
+	struct watch_event evs[8];
+	CHECK_INT(watch_wait(&w, evs, 8, 0), 0);
+	watch_close(&w);
+	close(dup_of_a);
+}
+
+static void high_fds_and_bad_input(void)
+{
+	struct watch w;
+	REQUIRE(watch_open(&w) == 0);
+	int a = ready_fd();
+	REQUIRE(a >= 0);
+	int high = dup2(a, 700); /* past the table's first sizes */
+	REQUIRE(high == 700);
+	CHECK_INT(watch_add(&w, high, WATCH_CHILDREN, 1), 0);
+	struct watch_event ev = event_for(&w, high);
+	size_t index = 99;
+	CHECK_INT(watch_resolve(&w, &ev, &index), WATCH_CHILDREN);
+	CHECK_INT((int)index, 1);
+	CHECK_INT(watch_add(&w, -1, WATCH_SANDBOX, 0), -1);
+	CHECK_INT(watch_add(&w, a, WATCH_NONE, 0), -1);
+	/* adding an fd twice is refused by epoll, and the first stays */
+	CHECK_INT(watch_add(&w, high, WATCH_PENDING, 4), -1);
+	CHECK_INT(watch_resolve(&w, &ev, &index), WATCH_CHILDREN);
+	struct watch_event beyond = {.fd = 100000, .generation = 1};
+	CHECK_INT(watch_resolve(&w, &beyond, &index), WATCH_NONE);
+	watch_close(&w);
+	close(high);
+	close(a);
+}
+
+const struct test_case watch_tests[] = {
+	TEST_CASE(resolves_kind_and_index),
+	TEST_CASE(follows_a_moved_owner),
+	TEST_CASE(stale_event_after_close_and_reuse),
+	TEST_CASE(removed_fd_reports_nothing),
+	TEST_CASE(high_fds_and_bad_input),
+	TEST_END,
+};
