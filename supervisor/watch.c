@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -41,6 +42,44 @@ static int reserve(struct watch *w, int fd)
 	return 0;
 }
 
+static int epoll_add(struct watch *w, int fd)
+{
+	struct epoll_event ev = {
+		.events = EPOLLIN,
+		.data.u64 = (uint64_t)w->by_fd[fd].generation << 32 | (uint32_t)fd,
+	};
+	return epoll_ctl(w->epoll_fd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static void forget_hot(struct watch *w, size_t i)
+{
+	w->by_fd[w->hot[i].fd].hot = false;
+	w->hot[i] = w->hot[--w->hot_count];
+}
+
+/* Room among the busy: the one idle longest goes into the epoll set. */
+static int cool_one(struct watch *w)
+{
+	size_t oldest = 0;
+	for (size_t i = 1; i < w->hot_count; i++)
+		if (w->hot[i].last_event < w->hot[oldest].last_event)
+			oldest = i;
+	if (epoll_add(w, w->hot[oldest].fd) < 0)
+		return -1;
+	forget_hot(w, oldest);
+	return 0;
+}
+
+/* Watched FD becomes busy: polled directly from now on. */
+static int heat(struct watch *w, int fd)
+{
+	if (w->hot_count == WATCH_HOT_MAX && cool_one(w) < 0)
+		return -1;
+	w->hot[w->hot_count++] = (struct watch_entry_hot){fd, w->clock};
+	w->by_fd[fd].hot = true;
+	return 0;
+}
+
 int watch_add(struct watch *w, int fd, enum watch_kind kind, size_t index)
 {
 	if (fd < 0 || kind == WATCH_NONE) {
@@ -49,18 +88,22 @@ int watch_add(struct watch *w, int fd, enum watch_kind kind, size_t index)
 	}
 	if (reserve(w, fd) < 0)
 		return -1;
+	if (w->by_fd[fd].generation) {
+		errno = EEXIST;
+		return -1;
+	}
 	/* Generations start at 1 and never repeat in practice (2^32 adds);
 	 * 0 marks an unwatched fd. */
 	uint32_t generation = ++w->last_generation;
 	if (!generation)
 		generation = ++w->last_generation;
-	struct epoll_event ev = {
-		.events = EPOLLIN,
-		.data.u64 = (uint64_t)generation << 32 | (uint32_t)fd,
-	};
-	if (epoll_ctl(w->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0)
+	w->by_fd[fd] = (struct watch_entry){generation, kind, index, false};
+	if (kind == WATCH_SANDBOX && heat(w, fd) == 0)
+		return 0;
+	if (epoll_add(w, fd) < 0) {
+		w->by_fd[fd] = (struct watch_entry){0, WATCH_NONE, 0, false};
 		return -1;
-	w->by_fd[fd] = (struct watch_entry){generation, kind, index};
+	}
 	return 0;
 }
 
@@ -74,28 +117,80 @@ void watch_remove(struct watch *w, int fd)
 {
 	if (fd < 0 || (size_t)fd >= w->size || !w->by_fd[fd].generation)
 		return;
-	/* Explicitly: closing removes an fd from the set only when no other
-	 * fd shares its open file. */
-	epoll_ctl(w->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
-	w->by_fd[fd] = (struct watch_entry){0, WATCH_NONE, 0};
+	if (w->by_fd[fd].hot) {
+		for (size_t i = 0; i < w->hot_count; i++)
+			if (w->hot[i].fd == fd) {
+				forget_hot(w, i);
+				break;
+			}
+	} else {
+		/* Explicitly: closing removes an fd from the set only when
+		 * no other fd shares its open file. */
+		epoll_ctl(w->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
+	}
+	w->by_fd[fd] = (struct watch_entry){0, WATCH_NONE, 0, false};
+}
+
+static uint32_t epoll_events_of(short revents)
+{
+	return (revents & POLLIN ? EPOLLIN : 0) |
+	       (revents & POLLHUP ? EPOLLHUP : 0) |
+	       (revents & (POLLERR | POLLNVAL) ? EPOLLERR : 0);
+}
+
+/* The set's ready fds, after the busy ones already in OUT[0..COUNT).  An
+ * idle listener with a call waiting becomes busy. */
+static int take_from_set(struct watch *w, struct watch_event *out, int count,
+			 int max)
+{
+	struct epoll_event evs[64];
+	int room = max - count;
+	if (room > (int)(sizeof evs / sizeof evs[0]))
+		room = (int)(sizeof evs / sizeof evs[0]);
+	int n = room > 0 ? epoll_wait(w->epoll_fd, evs, room, 0) : 0;
+	for (int i = 0; i < n; i++) {
+		struct watch_event ev = {
+			.fd = (int)(uint32_t)evs[i].data.u64,
+			.generation = (uint32_t)(evs[i].data.u64 >> 32),
+			.events = evs[i].events,
+		};
+		out[count++] = ev;
+		size_t index;
+		if (watch_resolve(w, &ev, &index) == WATCH_SANDBOX &&
+		    (ev.events & EPOLLIN) &&
+		    epoll_ctl(w->epoll_fd, EPOLL_CTL_DEL, ev.fd, NULL) == 0 &&
+		    heat(w, ev.fd) < 0)
+			epoll_add(w, ev.fd); /* stays idle */
+	}
+	return n < 0 ? -1 : count;
 }
 
 int watch_wait(struct watch *w, struct watch_event *out, int max,
 	       int timeout_ms)
 {
-	struct epoll_event evs[64];
-	if (max > (int)(sizeof evs / sizeof evs[0]))
-		max = (int)(sizeof evs / sizeof evs[0]);
-	int n = epoll_wait(w->epoll_fd, evs, max, timeout_ms);
-	for (int i = 0; i < n; i++)
-		out[i] = (struct watch_event){
-			.fd = (int)(uint32_t)evs[i].data.u64,
-			.generation = (uint32_t)(evs[i].data.u64 >> 32),
-			.events = evs[i].events,
+	struct pollfd pfds[WATCH_HOT_MAX + 1];
+	size_t n = w->hot_count;
+	for (size_t i = 0; i < n; i++)
+		pfds[i] = (struct pollfd){w->hot[i].fd, POLLIN, 0};
+	pfds[n] = (struct pollfd){w->epoll_fd, POLLIN, 0};
+	w->clock++;
+	if (poll(pfds, n + 1, timeout_ms) < 0)
+		return -1;
+	int count = 0;
+	for (size_t i = 0; i < n && count < max; i++) {
+		if (!pfds[i].revents)
+			continue;
+		w->hot[i].last_event = w->clock;
+		out[count++] = (struct watch_event){
+			.fd = pfds[i].fd,
+			.generation = w->by_fd[pfds[i].fd].generation,
+			.events = epoll_events_of(pfds[i].revents),
 		};
-	return n;
+	}
+	if (pfds[n].revents & POLLIN)
+		return take_from_set(w, out, count, max);
+	return count;
 }
-
 enum watch_kind watch_resolve(const struct watch *w,
 			      const struct watch_event *ev, size_t *index)
 {

@@ -140,11 +140,59 @@ static void high_fds_and_bad_input(void)
 	close(a);
 }
 
+/* Listeners beyond WATCH_HOT_MAX wait in the epoll set; one with a call
+ * waiting is reported all the same and becomes busy, and the one idle
+ * longest makes room. */
+static void busy_listeners_and_idle_ones(void)
+{
+	struct watch w;
+	REQUIRE(watch_open(&w) == 0);
+	int fds[WATCH_HOT_MAX + 1];
+	for (int i = 0; i <= WATCH_HOT_MAX; i++) {
+		fds[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		REQUIRE(fds[i] >= 0);
+		CHECK_INT(watch_add(&w, fds[i], WATCH_SANDBOX, (size_t)i), 0);
+	}
+	CHECK_INT((int)w.hot_count, WATCH_HOT_MAX);
+	/* every listener but one had a call since the last one came */
+	for (int i = 1; i <= WATCH_HOT_MAX; i++) {
+		uint64_t one = 1, got;
+		REQUIRE(write(fds[i], &one, sizeof one) == sizeof one);
+		struct watch_event ev = event_for(&w, fds[i]);
+		CHECK_INT(ev.fd, fds[i]);
+		REQUIRE(read(fds[i], &got, sizeof got) == sizeof got);
+	}
+	CHECK(!w.by_fd[fds[0]].hot); /* moved into the set for the last one */
+	uint64_t one = 1;
+	REQUIRE(write(fds[0], &one, sizeof one) == sizeof one);
+	struct watch_event ev = event_for(&w, fds[0]);
+	size_t index = 99;
+	CHECK_INT(ev.fd, fds[0]);
+	CHECK_INT(watch_resolve(&w, &ev, &index), WATCH_SANDBOX);
+	CHECK_INT((int)index, 0);
+	CHECK(w.by_fd[fds[0]].hot);
+	CHECK_INT((int)w.hot_count, WATCH_HOT_MAX);
+	int idle = 0;
+	for (int i = 1; i <= WATCH_HOT_MAX; i++)
+		idle += !w.by_fd[fds[i]].hot;
+	CHECK_INT(idle, 1);
+	/* removing works wherever the fd is */
+	for (int i = 0; i <= WATCH_HOT_MAX; i++)
+		watch_remove(&w, fds[i]);
+	CHECK_INT((int)w.hot_count, 0);
+	struct watch_event evs[16];
+	CHECK_INT(watch_wait(&w, evs, 16, 0), 0);
+	watch_close(&w);
+	for (int i = 0; i <= WATCH_HOT_MAX; i++)
+		close(fds[i]);
+}
+
 const struct test_case watch_tests[] = {
 	TEST_CASE(resolves_kind_and_index),
 	TEST_CASE(follows_a_moved_owner),
 	TEST_CASE(stale_event_after_close_and_reuse),
 	TEST_CASE(removed_fd_reports_nothing),
 	TEST_CASE(high_fds_and_bad_input),
+	TEST_CASE(busy_listeners_and_idle_ones),
 	TEST_END,
 };
