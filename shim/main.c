@@ -414,6 +414,8 @@ int main(int argc, char **argv)
 	struct wire_policy wire;
 	struct landlock ll;
 	int kept = channel >= 0 ? rulecache_fetch(channel, &key, &wire) : -1;
+	if (kept < 0 && channel >= 0)
+		channel = mediation_session_announced(); /* -1 if it failed */
 	if (kept >= 0) {
 		landlock_adopt(&ll, rep.abi, kept);
 		if (diag_debug_enabled)

@@ -185,24 +185,44 @@ int mediation_start(struct mediation *m, const char *supervisor_path,
 	return start_own_supervisor(m, supervisor_path, err, errlen);
 }
 
+#define SESSION_GONE \
+	"the session supervisor (LANDSTRIP_SUPERVISOR_FD) is gone: %s"
+
 static int session_channel = -1;
+static int session_peer = -1; /* the channel's other end, until announced */
 
 /* Session mode: a private channel, announced on the shared socket. */
 int mediation_session_channel(void)
 {
-	int session_fd = session_socket();
-	if (session_channel >= 0 || session_fd < 0)
+	if (session_channel >= 0 || session_socket() < 0)
 		return session_channel;
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
-	int rc = wire_send(session_fd, WIRE_CONNECT, NULL, 0, &sv[1], 1);
-	close(sv[1]);
-	if (rc < 0) {
-		close(sv[0]);
-		return -1;
-	}
+	session_peer = sv[1];
 	return session_channel = sv[0];
+}
+
+int mediation_session_announce(void)
+{
+	if (session_peer < 0)
+		return session_channel >= 0 ? 0 : -1;
+	int rc = wire_send(session_socket(), WIRE_CONNECT, NULL, 0,
+			   &session_peer, 1);
+	int err = errno;
+	close(session_peer);
+	session_peer = -1;
+	if (rc < 0) {
+		close(session_channel);
+		session_channel = -1;
+		errno = err;
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+int mediation_session_announced(void)
+{
+	return session_peer < 0 ? session_channel : -1;
 }
 
 static int connect_session(struct mediation *m)
@@ -377,9 +397,7 @@ int mediation_handover(struct mediation *m, const struct handover *h,
 	 * ports, not what an exec'd supervisor may do... so it may not be
 	 * started from here: refuse instead). */
 	if (m->session && connect_session(m) < 0) {
-		format_error(err, errlen,
-			     "the session supervisor (LANDSTRIP_SUPERVISOR_FD) "
-			     "is gone: %s", strerror(errno));
+		format_error(err, errlen, SESSION_GONE, strerror(errno));
 		return -1;
 	}
 	const struct wire_policy *w = policy_for_call(h);
@@ -403,7 +421,10 @@ int mediation_handover(struct mediation *m, const struct handover *h,
 			   2) < 0)
 		format_error(err, errlen, "cannot reach the supervisor: %s",
 			     strerror(errno));
-	else
+	else if (m->session && mediation_session_announce() < 0) {
+		format_error(err, errlen, SESSION_GONE, strerror(errno));
+		m->channel = -1; /* closed with it */
+	} else
 		rc = 0;
 	/* Nothing of ours reaches the tool: the listener lives on in the
 	 * supervisor only. */

@@ -67,8 +67,19 @@ struct handover {
 void mediation_policy_of(const struct lowered *l, struct wire_policy *w);
 
 /* Session mode: the private channel to the session supervisor, opened on
- * first use (the ruleset cache, then the registration), or -1. */
+ * first use (the ruleset cache, then the registration), or -1.  The
+ * supervisor learns of it from mediation_session_announce(), which the
+ * first message's sender calls once that message is queued: one wake-up
+ * then brings the supervisor the channel and the message, where a
+ * CONNECT of its own would wake it twice. */
 int mediation_session_channel(void);
+
+/* Hand the channel to the session supervisor (CONNECT), once.  0, or -1
+ * with errno and the channel closed: the supervisor is gone. */
+int mediation_session_announce(void);
+
+/* The channel if it is open and announced, else -1 (never opens one). */
+int mediation_session_announced(void);
 
 /* After Landlock and the filter: send LISTENER (closed here) with the
  * policy and the tool's stderr.  0, or -1 with ERR. */

@@ -1,4 +1,5 @@
 #include "rulecache.h"
+#include "mediation.h"
 #include "../config/deps.h"
 #include "../config/diag.h"
 
@@ -97,6 +98,7 @@ int rulecache_fetch(int channel, const struct rulecache_key *key,
 	size_t nfds = 0;
 	char err[256];
 	if (wire_send(channel, WIRE_CACHE_GET, key->bytes, key->len, NULL, 0) < 0 ||
+	    mediation_session_announce() < 0 ||
 	    wire_recv(channel, buf, sizeof buf, &hdr, fds, 1, &nfds,
 		      FETCH_TIMEOUT_MS, err, sizeof err) < 0)
 		return -1;

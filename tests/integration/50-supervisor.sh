@@ -868,6 +868,33 @@ cp "$P/sbg.out" "$T/out" 2>/dev/null || : >"$T/out"
 check_out "session: the daemon was served after the agent exited" '^ok$'
 check "session: an agent killed by SIGTERM gives 143" 143 timeout 30 "$SUP" -- bash -c 'kill -TERM $$'
 
+# A session socket whose supervisor is gone: the shim queues its first
+# message on its private channel and then announces the channel; the
+# announcement fails, and the tool must not run, with the reason.  Once
+# through the ruleset cache (a denyRead policy asks it first), once
+# straight to the registration.
+cat >"$T/cfg/gone-cached.ini" <<INI
+[sandbox]
+allowWrite = $P
+denyRead = $T/outside
+httpProxyPort = $P1
+INI
+cat >"$T/dead-session.py" <<'PY'
+import os, socket, sys
+a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+b.close()
+os.set_inheritable(a.fileno(), True)
+os.environ["LANDSTRIP_SUPERVISOR_FD"] = str(a.fileno())
+os.execvp(sys.argv[1], sys.argv[1:])
+PY
+for cfg in gone-cached proxy; do
+	check "session supervisor gone ($cfg.ini): the tool does not run" 1 \
+		timeout 20 python3 "$T/dead-session.py" "$LS" -c "$T/cfg/$cfg.ini" -- \
+		"$TRY" write "$P/gone-$cfg"
+	check_err "and the shim says why" 'the session supervisor \(LANDSTRIP_SUPERVISOR_FD\) is gone'
+	pass "and nothing was written" test ! -e "$P/gone-$cfg"
+done
+
 # A sandboxed tool never gets the session socket: only shims outside any
 # sandbox can register, so the shim closes it before the exec.
 timeout 60 "$SUP" -- bash -c '"$SOLO" -c "$CFG" -- "$TRY" session-junk garbage' >"$T/out" 2>"$T/err" </dev/null
