@@ -1,7 +1,7 @@
-/* The supervisor's event loop: one epoll set (watch.h) over every
- * listener (each a sandbox with its own policy), the registration
- * channels, and in session mode the shared session socket, the agent's
- * pidfd and SIGCHLD.
+/* The supervisor's event loop over the fds of watch.h (busy listeners
+ * polled directly, everything else in one epoll set): every listener
+ * (each a sandbox with its own policy), the registration channels, and in
+ * session mode the shared session socket, the agent's pidfd and SIGCHLD.
  *
  * Lifetime: a sandbox ends when its listener reports POLLHUP, which the
  * kernel signals once every process holding the filter is gone, not when
@@ -17,10 +17,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/epoll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -200,10 +200,11 @@ static void take_registration(struct supervisor *sup, int channel,
 	}
 	size_t at = sup->sandbox_count;
 	if (watch_add(&sup->watch, fds[0], WATCH_SANDBOX, at) < 0) {
+		int err_watch = errno;
 		close(fds[0]);
 		close(fds[1]);
 		wire_policy_free(&w);
-		return reply_error(channel, errno, "cannot watch the listener");
+		return reply_error(channel, err_watch, "cannot watch the listener");
 	}
 	struct sandbox *sb = &sup->sandboxes[sup->sandbox_count++];
 	memset(sb, 0, sizeof *sb);
@@ -364,6 +365,9 @@ static void expire_pending(struct supervisor *sup)
 			drop_pending(sup, i);
 }
 
+/* A registration channel: one REGISTER, answered, and the channel is
+ * done (the shim closes its end when it execs); ruleset cache messages
+ * before it keep it open, with a new deadline. */
 static void handle_pending(struct supervisor *sup, size_t i, uint32_t events)
 {
 	bool keep = false;
@@ -440,7 +444,7 @@ int supervisor_run(struct supervisor *sup)
 		struct watch_event evs[64];
 		int n = watch_wait(&sup->watch, evs, 64, poll_timeout(sup));
 		if (n < 0 && errno != EINTR)
-			die_errno(EXIT_SETUP_ERROR, "supervisor: epoll_wait");
+			die_errno(EXIT_SETUP_ERROR, "supervisor: waiting for events");
 		for (int i = 0; i < n; i++)
 			handle(sup, &evs[i]);
 		expire_pending(sup);

@@ -1,11 +1,12 @@
-/* The supervisor's epoll set and what each fd in it belongs to; see
- * watch.h for why. */
+/* The fds the supervisor waits on: busy listeners polled directly, the
+ * rest in an epoll set, and what each fd belongs to; see watch.h for
+ * why. */
 #include "watch.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <poll.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 

@@ -583,18 +583,36 @@ static int cmd_connect_fastopen(int argc, char **argv)
 	return ok();
 }
 
+/* A TCP socket bound to HOST PORT (ARGV[0] and ARGV[1]): its fd, or -1
+ * with *STATUS the exit status, the reason printed. */
+static int bound_tcp_socket(char **argv, int *status)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	if (!parse_addr(argv[0], argv[1], &ss, &len)) {
+		*status = EXIT_USAGE;
+		return -1;
+	}
+	int fd = tcp_socket_for(&ss);
+	if (fd < 0) {
+		*status = fail("socket");
+		return -1;
+	}
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
+		*status = fail("bind");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static int cmd_bind(int argc, char **argv)
 {
 	(void)argc;
-	struct sockaddr_storage ss;
-	socklen_t len;
-	if (!parse_addr(argv[0], argv[1], &ss, &len))
-		return EXIT_USAGE;
-	int fd = tcp_socket_for(&ss);
+	int status;
+	int fd = bound_tcp_socket(argv, &status);
 	if (fd < 0)
-		return fail("socket");
-	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
-		return fail("bind");
+		return status;
 	close(fd);
 	return ok();
 }
@@ -604,15 +622,10 @@ static int cmd_bind(int argc, char **argv)
 static int cmd_listen(int argc, char **argv)
 {
 	(void)argc;
-	struct sockaddr_storage ss;
-	socklen_t len;
-	if (!parse_addr(argv[0], argv[1], &ss, &len))
-		return EXIT_USAGE;
-	int fd = tcp_socket_for(&ss);
+	int status;
+	int fd = bound_tcp_socket(argv, &status);
 	if (fd < 0)
-		return fail("socket");
-	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
-		return fail("bind");
+		return status;
 	if (listen(fd, 4) < 0)
 		return fail("listen");
 	close(fd);
@@ -1121,15 +1134,10 @@ static int cmd_bind_family(int argc, char **argv)
 static int cmd_reuseport_after_bind(int argc, char **argv)
 {
 	(void)argc;
-	struct sockaddr_storage ss;
-	socklen_t len;
-	if (!parse_addr(argv[0], argv[1], &ss, &len))
-		return EXIT_USAGE;
-	int fd = tcp_socket_for(&ss);
+	int status;
+	int fd = bound_tcp_socket(argv, &status);
 	if (fd < 0)
-		return fail("socket");
-	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
-		return fail("bind");
+		return status;
 	int one = 1;
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0)
 		return fail("setsockopt");
