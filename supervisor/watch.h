@@ -1,4 +1,5 @@
-/* The fds the supervisor's loop waits on, in one epoll set.
+/* The fds the supervisor's loop waits on: the busy listeners, polled
+ * directly, and everything else in one epoll set.
  *
  * A session supervisor may hold hundreds of listeners (every background
  * daemon a tool started keeps its own): poll(2) would look at all of them
