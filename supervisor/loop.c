@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -310,6 +311,11 @@ static int poll_timeout(const struct supervisor *sup)
 		if (sup->pending[i].deadline < soonest)
 			soonest = sup->pending[i].deadline;
 	long wait = soonest - now_ms();
+	/* Per-tool mode's one registration has no deadline (LONG_MAX):
+	 * the difference does not fit an int, and its low half could be
+	 * anything, 0 (a busy loop) included. */
+	if (wait > INT_MAX)
+		return -1;
 	return wait < 0 ? 0 : (int)wait;
 }
 
