@@ -17,7 +17,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -310,13 +309,7 @@ static int poll_timeout(const struct supervisor *sup)
 	for (size_t i = 1; i < sup->pending_count; i++)
 		if (sup->pending[i].deadline < soonest)
 			soonest = sup->pending[i].deadline;
-	long wait = soonest - now_ms();
-	/* Per-tool mode's one registration has no deadline (LONG_MAX):
-	 * the difference does not fit an int, and its low half could be
-	 * anything, 0 (a busy loop) included. */
-	if (wait > INT_MAX)
-		return -1;
-	return wait < 0 ? 0 : (int)wait;
+	return watch_timeout_ms(soonest, now_ms());
 }
 
 /* SIGCHLD as an fd in the epoll set: the loop asks for exited children

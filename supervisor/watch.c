@@ -4,6 +4,7 @@
 #include "watch.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,6 +193,16 @@ int watch_wait(struct watch *w, struct watch_event *out, int max,
 		return take_from_set(w, out, count, max);
 	return count;
 }
+int watch_timeout_ms(long deadline_ms, long now_ms)
+{
+	if (deadline_ms <= now_ms)
+		return 0;
+	/* The difference may not fit an int, and its low half could be
+	 * anything, 0 (a busy loop) included. */
+	unsigned long wait = (unsigned long)deadline_ms - (unsigned long)now_ms;
+	return wait > INT_MAX ? -1 : (int)wait;
+}
+
 enum watch_kind watch_resolve(const struct watch *w,
 			      const struct watch_event *ev, size_t *index)
 {

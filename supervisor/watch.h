@@ -88,6 +88,11 @@ void watch_remove(struct watch *w, int fd);
 int watch_wait(struct watch *w, struct watch_event *out, int max,
 	       int timeout_ms);
 
+/* The timeout for watch_wait until DEADLINE_MS, both on the same
+ * millisecond clock as NOW_MS: 0 when it has passed, -1 (none) when it is
+ * too far to say in an int, as per-tool mode's LONG_MAX is. */
+int watch_timeout_ms(long deadline_ms, long now_ms);
+
 /* What EV's fd is now: its kind (WATCH_NONE for a stale event) and the
  * index of its owner. */
 enum watch_kind watch_resolve(const struct watch *w,

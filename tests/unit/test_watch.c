@@ -6,6 +6,7 @@
 #include "test.h"
 #include "../../supervisor/watch.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -187,6 +188,22 @@ static void busy_listeners_and_idle_ones(void)
 		close(fds[i]);
 }
 
+static void timeouts(void)
+{
+	CHECK_INT(watch_timeout_ms(1000, 1000), 0);
+	CHECK_INT(watch_timeout_ms(1000, 5000), 0);
+	CHECK_INT(watch_timeout_ms(5000, 1000), 4000);
+	CHECK_INT(watch_timeout_ms(1000 + (long)INT_MAX, 1000), INT_MAX);
+	CHECK_INT(watch_timeout_ms(1001 + (long)INT_MAX, 1000), -1);
+	/* per-tool mode's registration: no deadline, whatever the uptime */
+	CHECK_INT(watch_timeout_ms(LONG_MAX, 0), -1);
+	CHECK_INT(watch_timeout_ms(LONG_MAX, 31029564), -1);
+	/* 49.7 days up: the low half of LONG_MAX - now is 0 */
+	CHECK_INT(watch_timeout_ms(LONG_MAX, (1L << 32) - 1), -1);
+	/* and past 24.8 days a positive one */
+	CHECK_INT(watch_timeout_ms(LONG_MAX, (1L << 31) + 5), -1);
+}
+
 const struct test_case watch_tests[] = {
 	TEST_CASE(resolves_kind_and_index),
 	TEST_CASE(follows_a_moved_owner),
@@ -194,5 +211,6 @@ const struct test_case watch_tests[] = {
 	TEST_CASE(removed_fd_reports_nothing),
 	TEST_CASE(high_fds_and_bad_input),
 	TEST_CASE(busy_listeners_and_idle_ones),
+	TEST_CASE(timeouts),
 	TEST_END,
 };
