@@ -53,6 +53,11 @@ static int epoll_add(struct watch *w, int fd)
 	return epoll_ctl(w->epoll_fd, EPOLL_CTL_ADD, fd, &ev);
 }
 
+static int epoll_del(struct watch *w, int fd)
+{
+	return epoll_ctl(w->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
+}
+
 static void forget_hot(struct watch *w, size_t i)
 {
 	w->by_fd[w->hot[i].fd].hot = false;
@@ -128,7 +133,7 @@ void watch_remove(struct watch *w, int fd)
 	} else {
 		/* Explicitly: closing removes an fd from the set only when
 		 * no other fd shares its open file. */
-		epoll_ctl(w->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
+		epoll_del(w, fd);
 	}
 	w->by_fd[fd] = (struct watch_entry){0, WATCH_NONE, 0, false};
 }
@@ -160,7 +165,7 @@ static int take_from_set(struct watch *w, struct watch_event *out, int count,
 		size_t index;
 		if (watch_resolve(w, &ev, &index) == WATCH_SANDBOX &&
 		    (ev.events & EPOLLIN) &&
-		    epoll_ctl(w->epoll_fd, EPOLL_CTL_DEL, ev.fd, NULL) == 0 &&
+		    epoll_del(w, ev.fd) == 0 &&
 		    heat(w, ev.fd) < 0)
 			epoll_add(w, ev.fd); /* stays idle */
 	}
@@ -193,6 +198,7 @@ int watch_wait(struct watch *w, struct watch_event *out, int max,
 		return take_from_set(w, out, count, max);
 	return count;
 }
+
 int watch_timeout_ms(long deadline_ms, long now_ms)
 {
 	if (deadline_ms <= now_ms)
