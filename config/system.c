@@ -1,8 +1,11 @@
 #include "system.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 int yama_ptrace_scope(void)
@@ -26,4 +29,24 @@ bool fd_is_anon_inode(int fd, const char *kind)
 		return false;
 	target[n] = '\0';
 	return strcmp(target, want) == 0;
+}
+
+bool kernel_release_at_least(const char *release, int major, int minor)
+{
+	char *end;
+	errno = 0;
+	long have_major = strtol(release, &end, 10);
+	if (end == release || *end != '.' || errno)
+		return false;
+	const char *rest = end + 1;
+	long have_minor = strtol(rest, &end, 10);
+	if (end == rest || errno)
+		return false;
+	return have_major > major || (have_major == major && have_minor >= minor);
+}
+
+bool kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	return uname(&u) == 0 && kernel_release_at_least(u.release, major, minor);
 }

@@ -8,6 +8,13 @@
  * unreadable value counts as 1: assume the restriction. */
 int yama_ptrace_scope(void);
 
+/* Is RELEASE (uname -r: "6.12.9-amd64") at least MAJOR.MINOR?  False for
+ * anything that does not start with two numbers. */
+bool kernel_release_at_least(const char *release, int major, int minor);
+
+/* The same for the running kernel. */
+bool kernel_at_least(int major, int minor);
+
 /* A record of getdents64(2), which both the deny walk and the fd scan call
  * directly (no DIR: no allocation, no dup'd fd). */
 struct linux_dirent64 {

@@ -38,7 +38,7 @@ static int home_dir_fd = -1;
 
 struct call {
 	struct sandbox *sb;
-	struct seccomp_notif *req;
+	const struct seccomp_notif *req;
 	int pidfd;
 	int sock;
 	struct sock_info si;
@@ -705,36 +705,41 @@ static void mediate_listen(struct call *c)
 
 void mediate_one(struct sandbox *sb)
 {
-	if (home_dir_fd < 0)
-		home_dir_fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	struct seccomp_notif req;
 	if (notify_receive(sb->listener, &req) < 0)
 		return; /* ENOENT: the target died first; else POLLHUP follows */
+	mediate_request(sb, &req);
+}
+
+void mediate_request(struct sandbox *sb, const struct seccomp_notif *req)
+{
+	if (home_dir_fd < 0)
+		home_dir_fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	/* A nested landstrip-exec asking whether a supervisor decides its
 	 * sandbox's socket calls (shim/mediation.c): answered, not mediated.
 	 * A tool forging the answer would only loosen a sandbox nested in
 	 * its own, which it could do itself. */
-	if (req.data.nr == __NR_listen &&
-	    (int)(uint32_t)req.data.args[0] == MEDIATION_PROBE_FD &&
-	    (uint32_t)req.data.args[1] == MEDIATION_PROBE_MAGIC) {
-		notify_answer(sb->listener, req.id, 0,
+	if (req->data.nr == __NR_listen &&
+	    (int)(uint32_t)req->data.args[0] == MEDIATION_PROBE_FD &&
+	    (uint32_t)req->data.args[1] == MEDIATION_PROBE_MAGIC) {
+		notify_answer(sb->listener, req->id, 0,
 			      sb->policy.writes.mediated_root_count
 				      ? MEDIATION_PROBE_ERRNO_WRITES
 				      : MEDIATION_PROBE_ERRNO);
 		return;
 	}
-	if (is_narrowing_request(&req)) {
-		take_narrowing(sb, &req);
+	if (is_narrowing_request(req)) {
+		take_narrowing(sb, req);
 		return;
 	}
-	struct call c = {.sb = sb, .req = &req, .pidfd = -1, .sock = -1};
+	struct call c = {.sb = sb, .req = req, .pidfd = -1, .sock = -1};
 	find_narrowings(&c);
-	if (fs_call_trapped(req.data.nr)) {
-		mediate_fs(sb, &req, c.narrowed, c.narrowed_count);
+	if (fs_call_trapped(req->data.nr)) {
+		mediate_fs(sb, req, c.narrowed, c.narrowed_count);
 		return;
 	}
-	bool with_address = req.data.nr == __NR_bind ||
-			    req.data.nr == __NR_connect;
+	bool with_address = req->data.nr == __NR_bind ||
+			    req->data.nr == __NR_connect;
 	struct sockaddr_storage addr;
 	size_t len = 0;
 	int rc = take_socket(&c);
@@ -743,22 +748,22 @@ void mediate_one(struct sandbox *sb)
 	/* One check after both looks into the target: still pending means
 	 * the fd and the bytes came from the caller, not from a process that
 	 * took over its pid (THREATS.md #11). */
-	if (!notify_still_valid(sb->listener, req.id))
+	if (!notify_still_valid(sb->listener, req->id))
 		rc = -ESRCH;
 	if (rc == 0)
 		rc = socket_info(&c);
 	if (rc == -ESRCH) {
 		/* nothing to answer: the notification is gone */
 	} else if (rc < 0) {
-		notify_answer(sb->listener, req.id, 0, -rc);
-	} else if (req.data.nr == __NR_bind) {
+		notify_answer(sb->listener, req->id, 0, -rc);
+	} else if (req->data.nr == __NR_bind) {
 		mediate_address(&c, OP_BIND, addr, len);
-	} else if (req.data.nr == __NR_connect) {
+	} else if (req->data.nr == __NR_connect) {
 		mediate_address(&c, OP_CONNECT, addr, len);
-	} else if (req.data.nr == __NR_listen) {
+	} else if (req->data.nr == __NR_listen) {
 		mediate_listen(&c);
 	} else {
-		notify_answer(sb->listener, req.id, 0, ENOSYS);
+		notify_answer(sb->listener, req->id, 0, ENOSYS);
 	}
 	if (c.sock >= 0)
 		close(c.sock);

@@ -21,10 +21,10 @@
 #define PIDFD_THREAD O_EXCL
 #endif
 
-void notify_prefer_sync_wakeup(int listener)
+bool notify_prefer_sync_wakeup(int listener)
 {
-	ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
-	      SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+	return ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
+		     SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) == 0;
 }
 
 int notify_receive(int listener, struct seccomp_notif *req)

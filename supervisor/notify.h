@@ -14,8 +14,9 @@
 #include <sys/types.h>
 
 /* Ask for synchronous wake-ups: the supervisor runs on the CPU the target
- * blocked on, which halves the round trip (Linux 6.6+; ignored before). */
-void notify_prefer_sync_wakeup(int listener);
+ * blocked on, which halves the round trip (Linux 6.6+).  Whether the
+ * kernel took it. */
+bool notify_prefer_sync_wakeup(int listener);
 
 /* Receive one notification; 0, or -1 with errno (ENOENT: the target died
  * before we read it, try again later; other: the listener is gone). */

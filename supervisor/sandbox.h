@@ -5,6 +5,7 @@
 #include "decide.h"
 #include "report.h"
 
+#include <linux/seccomp.h>
 #include <sys/types.h>
 
 /* A nested sandbox's own, narrower policy (THREATS.md #13).  A nested
@@ -52,11 +53,17 @@ struct sandbox {
 	struct narrowing narrowings[MAX_NARROWINGS];
 	size_t narrowing_count;
 	bool hung_up;         /* listener reported POLLHUP */
+	/* The listener takes synchronous wake-ups (Linux 6.6 and later):
+	 * the one case where a blocking receive beats poll (solo.h). */
+	bool sync_wakeup;
 };
 
 /* Handle one notification pending on SB's listener.  Never fails the
  * supervisor: whatever goes wrong is an errno for the target. */
 void mediate_one(struct sandbox *sb);
+
+/* The same for REQ, already received from SB's listener. */
+void mediate_request(struct sandbox *sb, const struct seccomp_notif *req);
 
 void sandbox_free(struct sandbox *sb);
 

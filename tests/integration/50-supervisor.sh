@@ -615,6 +615,39 @@ done
 pass "the supervisors exit once the daemons are gone" \
 	test -z "$(supervisors_of "$T/bg-ok.err")$(supervisors_of "$T/bg-bad.err")"
 
+# Where a per-tool supervisor waits: from Linux 6.11 (a receive that
+# returns once the sandbox is gone) in SECCOMP_IOCTL_NOTIF_RECV itself,
+# which is quicker than poll(2) and then the receive; before, in poll(2).
+# /proc/PID/syscall names the syscall it is blocked in (x86-64 numbers).
+kernel_6_11() {
+	local v
+	v=$(uname -r)
+	[ "${v%%.*}" -gt 6 ] || { [ "${v%%.*}" = 6 ] && v=${v#*.} && [ "${v%%[!0-9]*}" -ge 11 ]; }
+}
+if [ "$(uname -m)" != x86_64 ]; then
+	skip "a per-tool supervisor waits in the receive" "x86-64 syscall numbers"
+else
+	if kernel_6_11; then want=16 what=ioctl; else want=7 what=poll; fi
+	in_cfg lb bash -c '"$1" bind 127.0.0.1 0 >/dev/null; sleep 2' _ "$TRY" \
+		2>"$T/wait.err" </dev/null &
+	wait_job=$!
+	got=
+	for _ in $(seq 30); do
+		sleep 0.1
+		sup=$(supervisors_of "$T/wait.err" | head -n 1)
+		[ -n "$sup" ] || continue
+		got=$(cut -d' ' -f1 "/proc/$sup/syscall" 2>/dev/null)
+		[ "$got" = "$want" ] && break
+	done
+	pass "a per-tool supervisor waits in $what on $(uname -r) (syscall $got)" test "$got" = "$want"
+	wait "$wait_job"
+	for _ in $(seq 50); do
+		[ -z "$(supervisors_of "$T/wait.err")" ] && break
+		sleep 0.1
+	done
+	pass "and exits once its sandbox is gone" test -z "$(supervisors_of "$T/wait.err")"
+fi
+
 # =================================================================================
 # Reports: [landstrip] report = none | FILE
 # =================================================================================

@@ -38,6 +38,8 @@ extern const struct test_case cache_tests[];
 extern const struct test_case recent_tests[];
 /* supervisor/watch.c (test_watch.c) */
 extern const struct test_case watch_tests[];
+/* config/system.c (test_system.c) */
+extern const struct test_case system_tests[];
 
 static const struct suite suites[] = {
 	{"parse", parse_tests},     {"merge", merge_tests},
@@ -46,7 +48,7 @@ static const struct suite suites[] = {
 	{"protocol", protocol_tests}, {"decide", decide_tests},
 	{"glob", glob_tests},       {"decide_write", decide_write_tests},
 	{"cache", cache_tests},     {"recent", recent_tests},
-	{"watch", watch_tests},
+	{"watch", watch_tests},     {"system", system_tests},
 };
 
 static const char *current_test;
