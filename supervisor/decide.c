@@ -192,7 +192,7 @@ struct ip {
 
 enum ip_class { IP_LOOPBACK, IP_ANY, IP_OTHER };
 
-static bool is_tcp(const struct sock_info *si)
+bool sock_is_tcp(const struct sock_info *si)
 {
 	return si->type == SOCK_STREAM && si->protocol == IPPROTO_TCP;
 }
@@ -347,7 +347,7 @@ static void decide_ip(const struct mediation_policy *pol, enum op op,
 	size_t keep = min_size(len, full);
 	int fam = family_of(a, len);
 
-	if (!is_tcp(si)) {
+	if (!sock_is_tcp(si)) {
 		/* UDP, MPTCP, raw, SCTP: outside the TCP rules.  With
 		 * allowNetwork everything IP is allowed, so the kernel
 		 * validating our copy gives its own answer. */
@@ -401,8 +401,10 @@ static void decide_ip(const struct mediation_policy *pol, enum op op,
 		/* __inet6_bind: multicast on a stream socket */
 		if (v6 && ip.addr[0] == 0xff)
 			return deny(out, EINVAL, NULL);
-		if (si->reuseport)
-			return deny(out, EACCES, HINT_REUSEPORT);
+		/* SO_REUSEPORT is not looked at here: a TCP socket joins a
+		 * port group's traffic only when it listens (the kernel keeps
+		 * the groups in its listening hash), and listen, mediated
+		 * too, refuses it (decide_listen), however late it was set. */
 		if (pol->allow_network)
 			return perform(out, a, keep);
 		if (class != IP_LOOPBACK)
@@ -737,7 +739,7 @@ void decide_listen(const struct mediation_policy *pol,
 		ip = ip_parse(si->domain, b);
 	text_ip(&t, &ip);
 
-	if (!is_tcp(si)) {
+	if (!sock_is_tcp(si)) {
 		text_kind(&t, si);
 		if (!pol->allow_network)
 			return deny(out, EACCES, HINT_NETWORK);

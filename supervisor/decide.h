@@ -106,8 +106,11 @@ struct sock_info {
 	int domain;   /* SO_DOMAIN */
 	int type;     /* SO_TYPE */
 	int protocol; /* SO_PROTOCOL */
-	bool reuseport; /* SO_REUSEPORT set */
+	bool reuseport; /* SO_REUSEPORT set (read for listen and non-TCP binds) */
 };
+
+/* A TCP socket: the kind the bind and proxy rules are about. */
+bool sock_is_tcp(const struct sock_info *si);
 
 /* What this sandbox may do, and what it has created so far. */
 struct mediation_policy {

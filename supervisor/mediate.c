@@ -310,10 +310,13 @@ static int socket_info(struct call *c)
 	if (sockopt_int(c->sock, SO_TYPE, &c->si.type) < 0 ||
 	    sockopt_int(c->sock, SO_PROTOCOL, &c->si.protocol) < 0)
 		return -EACCES;
-	/* SO_REUSEPORT matters to bind and listen only (a connect never
-	 * joins a port group): one syscall less on every connect. */
+	/* SO_REUSEPORT matters where a socket joins a port group's traffic:
+	 * a TCP socket when it listens, others (UDP) when they bind.  A
+	 * connect never joins one.  One syscall less on every TCP bind and
+	 * connect. */
 	if ((c->si.domain == AF_INET || c->si.domain == AF_INET6) &&
-	    c->req->data.nr != __NR_connect)
+	    (c->req->data.nr == __NR_listen ||
+	     (c->req->data.nr == __NR_bind && !sock_is_tcp(&c->si))))
 		sockopt_int(c->sock, SO_REUSEPORT, &reuse);
 	c->si.reuseport = reuse != 0;
 	return 0;

@@ -790,18 +790,26 @@ static int cmd_serve_self(int argc, char **argv)
 	return ok();
 }
 
-static int cmd_bind_reuseport(int argc, char **argv)
+/* SO_REUSEPORT, bind, listen: where a TCP socket joins a port group's
+ * traffic.  With "bind-only", stops after the bind. */
+static int cmd_reuseport(int argc, char **argv)
 {
-	(void)argc;
 	struct sockaddr_storage ss;
 	socklen_t len;
 	if (!parse_addr(argv[0], argv[1], &ss, &len))
 		return EXIT_USAGE;
+	bool bind_only = argc > 2 && strcmp(argv[2], "bind-only") == 0;
+	if (argc > 2 && !bind_only)
+		return usage_error("bad mode '%s'", argv[2]);
 	int fd = tcp_socket_for(&ss);
 	int one = 1;
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0)
 		return fail("socket");
-	return bind(fd, (struct sockaddr *)&ss, len) < 0 ? fail("bind") : ok();
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
+		return fail("bind");
+	if (!bind_only && listen(fd, 16) < 0)
+		return fail("listen");
+	return ok();
 }
 
 /* AF_UNSPEC with INADDR_ANY on an AF_INET socket: the kernel binds
@@ -3123,7 +3131,7 @@ static const struct command commands[] = {
 	{"abstract-connect", 1, 2, cmd_abstract_connect, "NAME [FD]"},
 	/* mediated sockets */
 	{"serve-self", 1, 1, cmd_serve_self, "HOST"},
-	{"bind-reuseport", 2, 2, cmd_bind_reuseport, "HOST PORT"},
+	{"reuseport", 2, 3, cmd_reuseport, "HOST PORT [bind-only]"},
 	{"bind-unspec", 0, 0, cmd_bind_unspec, ""},
 	{"bind-race", 1, 1, cmd_bind_race, "ITERATIONS"},
 	{"connect-race", 3, 3, cmd_connect_race, "GOODPORT BADPORT ITERATIONS"},

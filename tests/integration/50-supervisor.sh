@@ -222,10 +222,12 @@ same_answer lb "AF_INET6, 23-byte address" bind-family inet6 ::1 0 23
 same_answer lb "AF_INET6, 24-byte address (RFC 2133 size)" bind-family inet6 ::1 0 24
 
 # SO_REUSEPORT: a socket in a host service's port group would take its
-# connections.
-refused_in lb "bind with SO_REUSEPORT on 127.0.0.1:0" EACCES bind-reuseport 127.0.0.1 0
-check_err "SO_REUSEPORT refusal reported" '^landstrip: refused bind 127\.0\.0\.1:0 .*SO_REUSEPORT'
-refused_in lb "join the host's SO_REUSEPORT group on 127.0.0.1:$P3" EACCES bind-reuseport 127.0.0.1 "$P3"
+# connections.  A TCP socket joins the group's traffic when it listens,
+# and that is where it is refused: the bind alone takes nothing.
+refused_in lb "listen with SO_REUSEPORT on 127.0.0.1:0" EACCES reuseport 127.0.0.1 0
+check_err "SO_REUSEPORT refusal reported" '^landstrip: refused listen 127\.0\.0\.1:[0-9]+ .*SO_REUSEPORT'
+refused_in lb "join the host's SO_REUSEPORT group on 127.0.0.1:$P3" EACCES reuseport 127.0.0.1 "$P3"
+check "a SO_REUSEPORT bind alone is let through" 0 in_cfg lb "$TRY" reuseport 127.0.0.1 0 bind-only
 refused_in lb "set SO_REUSEPORT after bind, then listen" EACCES reuseport-after-bind 127.0.0.1 0
 
 # Without allowLocalBinding the supervisor (there for the unix socket and
