@@ -9,11 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <time.h>
 #include <unistd.h>
+
+static long coarse_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
 
 int watch_open(struct watch *w)
 {
 	memset(w, 0, sizeof *w);
+	w->now_ms = coarse_now_ms();
 	w->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	return w->epoll_fd < 0 ? -1 : 0;
 }
@@ -64,6 +73,15 @@ static void forget_hot(struct watch *w, size_t i)
 	w->hot[i] = w->hot[--w->hot_count];
 }
 
+/* Busy listener I goes into the epoll set. */
+static int cool(struct watch *w, size_t i)
+{
+	if (epoll_add(w, w->hot[i].fd) < 0)
+		return -1;
+	forget_hot(w, i);
+	return 0;
+}
+
 /* Room among the busy: the one idle longest goes into the epoll set. */
 static int cool_one(struct watch *w)
 {
@@ -71,10 +89,15 @@ static int cool_one(struct watch *w)
 	for (size_t i = 1; i < w->hot_count; i++)
 		if (w->hot[i].last_event < w->hot[oldest].last_event)
 			oldest = i;
-	if (epoll_add(w, w->hot[oldest].fd) < 0)
-		return -1;
-	forget_hot(w, oldest);
-	return 0;
+	return cool(w, oldest);
+}
+
+void watch_cool_idle(struct watch *w, long now_ms)
+{
+	/* Backwards: forget_hot moves the last entry into the hole. */
+	for (size_t i = w->hot_count; i-- > 0;)
+		if (now_ms - w->hot[i].last_event_ms > WATCH_COOL_MS)
+			cool(w, i); /* on failure it simply stays busy */
 }
 
 /* Watched FD becomes busy: polled directly from now on. */
@@ -82,7 +105,8 @@ static int heat(struct watch *w, int fd)
 {
 	if (w->hot_count == WATCH_HOT_MAX && cool_one(w) < 0)
 		return -1;
-	w->hot[w->hot_count++] = (struct watch_entry_hot){fd, w->clock};
+	w->hot[w->hot_count++] =
+		(struct watch_entry_hot){fd, w->clock, w->now_ms};
 	w->by_fd[fd].hot = true;
 	return 0;
 }
@@ -176,18 +200,22 @@ int watch_wait(struct watch *w, struct watch_event *out, int max,
 	       int timeout_ms)
 {
 	struct pollfd pfds[WATCH_HOT_MAX + 1];
+	watch_cool_idle(w, w->now_ms);
 	size_t n = w->hot_count;
 	for (size_t i = 0; i < n; i++)
 		pfds[i] = (struct pollfd){w->hot[i].fd, POLLIN, 0};
 	pfds[n] = (struct pollfd){w->epoll_fd, POLLIN, 0};
 	w->clock++;
-	if (poll(pfds, n + 1, timeout_ms) < 0)
+	int ready = poll(pfds, n + 1, timeout_ms);
+	w->now_ms = coarse_now_ms();
+	if (ready < 0)
 		return -1;
 	int count = 0;
 	for (size_t i = 0; i < n && count < max; i++) {
 		if (!pfds[i].revents)
 			continue;
 		w->hot[i].last_event = w->clock;
+		w->hot[i].last_event_ms = w->now_ms;
 		out[count++] = (struct watch_event){
 			.fd = pfds[i].fd,
 			.generation = w->by_fd[pfds[i].fd].generation,

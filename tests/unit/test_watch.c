@@ -204,6 +204,58 @@ static void timeouts(void)
 	CHECK_INT(watch_timeout_ms(LONG_MAX, (1L << 31) + 5), -1);
 }
 
+static size_t hot_slot(const struct watch *w, int fd)
+{
+	for (size_t i = 0; i < w->hot_count; i++)
+		if (w->hot[i].fd == fd)
+			return i;
+	return WATCH_HOT_MAX;
+}
+
+/* A busy listener quiet for longer than WATCH_COOL_MS leaves the poll for
+ * the epoll set; one with a recent call stays; a cooled one's next call is
+ * still reported, and makes it busy again. */
+static void quiet_listeners_cool(void)
+{
+	struct watch w;
+	REQUIRE(watch_open(&w) == 0);
+	int quiet = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	int busy = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	REQUIRE(quiet >= 0 && busy >= 0);
+	CHECK_INT(watch_add(&w, quiet, WATCH_SANDBOX, 0), 0);
+	CHECK_INT(watch_add(&w, busy, WATCH_SANDBOX, 1), 0);
+	long t = w.now_ms;
+	watch_cool_idle(&w, t + WATCH_COOL_MS);
+	CHECK_INT((int)w.hot_count, 2); /* not yet: "longer than" */
+	REQUIRE(hot_slot(&w, busy) < WATCH_HOT_MAX);
+	w.hot[hot_slot(&w, busy)].last_event_ms = t + WATCH_COOL_MS;
+	watch_cool_idle(&w, t + WATCH_COOL_MS + 1);
+	CHECK(!w.by_fd[quiet].hot);
+	CHECK(w.by_fd[busy].hot);
+	CHECK_INT((int)w.hot_count, 1);
+	uint64_t one = 1;
+	REQUIRE(write(quiet, &one, sizeof one) == sizeof one);
+	struct watch_event ev = event_for(&w, quiet);
+	size_t index = 99;
+	CHECK_INT(ev.fd, quiet);
+	CHECK_INT(watch_resolve(&w, &ev, &index), WATCH_SANDBOX);
+	CHECK_INT((int)index, 0);
+	CHECK(w.by_fd[quiet].hot);
+	uint64_t got;
+	REQUIRE(read(quiet, &got, sizeof got) == sizeof got);
+	/* the wait itself cools: everything quiet since long ago goes */
+	for (size_t i = 0; i < w.hot_count; i++)
+		w.hot[i].last_event_ms = w.now_ms - WATCH_COOL_MS - 1;
+	struct watch_event evs[4];
+	(void)watch_wait(&w, evs, 4, 0);
+	CHECK_INT((int)w.hot_count, 0);
+	watch_remove(&w, quiet);
+	watch_remove(&w, busy);
+	watch_close(&w);
+	close(quiet);
+	close(busy);
+}
+
 const struct test_case watch_tests[] = {
 	TEST_CASE(resolves_kind_and_index),
 	TEST_CASE(follows_a_moved_owner),
@@ -211,6 +263,7 @@ const struct test_case watch_tests[] = {
 	TEST_CASE(removed_fd_reports_nothing),
 	TEST_CASE(high_fds_and_bad_input),
 	TEST_CASE(busy_listeners_and_idle_ones),
+	TEST_CASE(quiet_listeners_cool),
 	TEST_CASE(timeouts),
 	TEST_END,
 };
