@@ -650,6 +650,23 @@ else
 	pass "and exits once its sandbox is gone" test -z "$(supervisors_of "$T/wait.err")"
 fi
 
+# Targets killed mid-call: 20 binders in a row are SIGKILLed while they
+# bind in a loop, many with a notification received or queued (the
+# receive then fails with ENOENT, or the answer does).  The supervisor
+# serves on: a bind after them works.
+in_cfg lb bash -c '
+	for i in $(seq 20); do
+		"$1" bind-latency 1000000 >/dev/null 2>&1 & p=$!
+		sleep 0.0$((RANDOM % 4 + 1)); kill -9 "$p"; wait "$p" 2>/dev/null
+	done
+	"$1" bind 127.0.0.1 0' _ "$TRY" >"$T/out" 2>"$T/killed.err" </dev/null
+check_out "binders killed mid-call: the supervisor serves the next bind" '^ok$'
+for _ in $(seq 50); do
+	[ -z "$(supervisors_of "$T/killed.err")" ] && break
+	sleep 0.1
+done
+pass "and exits after them" test -z "$(supervisors_of "$T/killed.err")"
+
 # =================================================================================
 # Reports: [landstrip] report = none | FILE
 # =================================================================================
