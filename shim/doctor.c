@@ -91,6 +91,13 @@ static void check_seccomp(void)
 		    : " is missing: mediated policies cannot run");
 	if (!notify)
 		fix("Linux 5.9 or newer");
+	else if (kernel_at_least(5, 19))
+		line(true, "a mediated call, once the supervisor has it, is "
+			   "interrupted by a fatal signal only");
+	else
+		line(true, "a handled signal can interrupt a mediated call "
+			   "(EINTR, or EINVAL/EEXIST when restarted): "
+			   "Linux 5.19 waits killably");
 	line(true, "libseccomp: not needed (the BPF filters are built in)");
 }
 

@@ -33,6 +33,9 @@
 #ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
 #define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
 #endif
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
 #ifndef SECCOMP_RET_USER_NOTIF
 #define SECCOMP_RET_USER_NOTIF 0x7fc00000U
 #endif
@@ -329,9 +332,19 @@ int seccomp_install(const struct filter_options *opt)
 		return -1;
 	}
 	struct sock_fprog prog = {.len = (unsigned short)n, .filter = f};
-	long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-			  opt->listener ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0,
-			  &prog);
+	/* Once the supervisor has received a call, only a fatal signal may
+	 * cut the tool's wait short.  A handled signal would otherwise make
+	 * the call fail with EINTR, or restart it after the supervisor had
+	 * already bound or created: EINVAL, EEXIST.  The kernel does not
+	 * interrupt these calls unconfined either.  (Linux 5.19+; before,
+	 * the wait stays interruptible.) */
+	unsigned long flags = opt->listener ? SECCOMP_FILTER_FLAG_NEW_LISTENER |
+						      SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+					    : 0;
+	long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+	if (rc < 0 && errno == EINVAL && (flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV))
+		rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			     flags & ~SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &prog);
 	return rc < 0 ? -1 : (int)rc;
 }
 

@@ -1058,6 +1058,75 @@ static int cmd_bind_latency(int argc, char **argv)
 	return 0;
 }
 
+/* COUNT calls of one kind while SIGALRM, with a handler, arrives every 20
+ * us (SA_RESTART with "restart"): the calls a kernel never interrupts
+ * unconfined (bind on a fresh socket; mkdir and rmdir of DIR/n) must not
+ * fail here either, with EINTR or, restarted after the supervisor had
+ * already acted, EINVAL or EEXIST.  Prints "ok" or the first failure and
+ * how many failed. */
+static volatile sig_atomic_t storm_signals;
+
+static void storm_handler(int sig)
+{
+	(void)sig;
+	storm_signals++;
+}
+
+static int storm_call(const char *kind, const char *dir, long i)
+{
+	if (strcmp(kind, "bind") == 0) {
+		struct sockaddr_in lo = {.sin_family = AF_INET,
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		int rc = fd < 0 ? -1 : bind(fd, (struct sockaddr *)&lo, sizeof lo);
+		int err = errno;
+		if (fd >= 0)
+			close(fd);
+		errno = err;
+		return rc;
+	}
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/storm%ld", dir, i);
+	if (mkdir(path, 0755) < 0)
+		return -1;
+	return rmdir(path);
+}
+
+static int cmd_signal_storm(int argc, char **argv)
+{
+	long n;
+	const char *kind = argv[0];
+	if (!parse_long(argv[1], 10, &n) || n < 1 || n > 10000000)
+		return usage_error("bad count '%s'", argv[1]);
+	bool is_bind = strcmp(kind, "bind") == 0;
+	if (!is_bind && (strcmp(kind, "mkdir") != 0 || argc < 3))
+		return usage_error("bad kind %s (bind, or mkdir DIR)", kind);
+	const char *dir = is_bind ? NULL : argv[2];
+	bool restart = argc > (is_bind ? 2 : 3) &&
+		       strcmp(argv[argc - 1], "restart") == 0;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = storm_handler;
+	sa.sa_flags = restart ? SA_RESTART : 0;
+	struct itimerval every = {{0, 20}, {0, 20}};
+	if (sigaction(SIGALRM, &sa, NULL) < 0 ||
+	    setitimer(ITIMER_REAL, &every, NULL) < 0)
+		return fail("setitimer");
+	long failed = 0;
+	int first = 0;
+	for (long i = 0; i < n; i++)
+		if (storm_call(kind, dir, i) < 0 && failed++ == 0)
+			first = errno;
+	struct itimerval off = {{0, 0}, {0, 0}};
+	setitimer(ITIMER_REAL, &off, NULL);
+	if (failed) {
+		printf("%s: %ld of %ld failed (%d signals)\n", errno_name(first),
+		       failed, n, (int)storm_signals);
+		return 1;
+	}
+	return ok();
+}
+
 /* ---- more probes for the supervisor (tests/integration/50-supervisor.sh) */
 
 /* bind(2) on a new unix stream socket with an address of exactly
@@ -3140,6 +3209,7 @@ static const struct command commands[] = {
 	{"unix-serve-self", 1, 1, cmd_unix_serve_self, "PATH"},
 	{"abstract-serve-self", 1, 1, cmd_abstract_serve_self, "NAME"},
 	{"bind-latency", 1, 1, cmd_bind_latency, "COUNT"},
+	{"signal-storm", 2, 4, cmd_signal_storm, "bind|mkdir COUNT [DIR] [restart]"},
 	{"background", 3, -1, cmd_background, "SECONDS OUTFILE SUBCOMMAND [ARG]..."},
 	{"later", 2, -1, cmd_later, "SECONDS SUBCOMMAND [ARG]..."},
 	{"unix-bind-len", 2, 2, cmd_unix_bind_len, "PATH N"},

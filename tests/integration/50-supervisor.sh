@@ -230,6 +230,13 @@ refused_in lb "join the host's SO_REUSEPORT group on 127.0.0.1:$P3" EACCES reuse
 check "a SO_REUSEPORT bind alone is let through" 0 in_cfg lb "$TRY" reuseport 127.0.0.1 0 bind-only
 refused_in lb "set SO_REUSEPORT after bind, then listen" EACCES reuseport-after-bind 127.0.0.1 0
 
+# A handled signal every 20 us (SA_RESTART): unconfined, bind is never
+# interrupted.  Mediated, the tool waits killably once the supervisor has
+# the call (Linux 5.19): no EINTR, and no bind restarted after the
+# supervisor performed it (EINVAL).
+check "3000 binds under a signal storm, unconfined" 0 "$TRY" signal-storm bind 3000 restart
+check "3000 binds under a signal storm, mediated" 0 in_cfg lb "$TRY" signal-storm bind 3000 restart
+
 # Without allowLocalBinding the supervisor (there for the unix socket and
 # the proxy port) refuses every bind, and says which key is missing.
 refused_in unix "bind 127.0.0.1:0 without allowLocalBinding" EACCES bind 127.0.0.1 0

@@ -347,6 +347,11 @@ allowed "open O_RDWR an existing file" 'test "$(cat src/file)" = "yrc"' openat "
 denied "mkdir(2) in .git/hooks" EACCES mkdir mkdir-sys "$h/d"
 denied "mkdirat(2) in .git/hooks" EACCES mkdir mkdirat "$h/d"
 allowed "mkdir(2) in src" 'test -d src/d' mkdir-sys "$p/src/d"
+# A handled signal every 20 us (SA_RESTART): no mediated mkdir or rmdir
+# fails, and none is restarted after the supervisor made the directory
+# (EEXIST); the tool waits killably once the supervisor has the call.
+allowed "1000 mkdir+rmdir under a signal storm" 'test ! -e src/storm0' \
+	signal-storm mkdir 1000 "$p/src" restart
 allowed "mkdirat(2) in src" 'test -d src/d' mkdirat "$p/src/d"
 denied "mknod(2) a fifo in .git/hooks" EACCES mknod mknod "$h/fifo" fifo
 denied "mknodat(2) a fifo in .git/hooks" EACCES mknod mknodat "$h/fifo" fifo
