@@ -338,13 +338,14 @@ int seccomp_install(const struct filter_options *opt)
 	 * already bound or created: EINVAL, EEXIST.  The kernel does not
 	 * interrupt these calls unconfined either.  (Linux 5.19+; before,
 	 * the wait stays interruptible.) */
-	unsigned long flags = opt->listener ? SECCOMP_FILTER_FLAG_NEW_LISTENER |
-						      SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
-					    : 0;
+	unsigned long flags = 0;
+	if (opt->listener)
+		flags = SECCOMP_FILTER_FLAG_NEW_LISTENER |
+			SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
 	long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
-	if (rc < 0 && errno == EINVAL && (flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV))
+	if (rc < 0 && errno == EINVAL && opt->listener) /* before 5.19 */
 		rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-			     flags & ~SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &prog);
+			     SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
 	return rc < 0 ? -1 : (int)rc;
 }
 

@@ -54,7 +54,8 @@ struct sandbox {
 	size_t narrowing_count;
 	bool hung_up;         /* listener reported POLLHUP */
 	/* The listener takes synchronous wake-ups (Linux 6.6 and later):
-	 * the one case where a blocking receive beats poll (solo.h). */
+	 * the one case where a blocking receive beats poll (serve_alone in
+	 * loop.c). */
 	bool sync_wakeup;
 };
 
