@@ -34,13 +34,13 @@ CONFIG_SRC := config/diag.c config/parse.c config/keys.c config/merge.c \
 	config/glob.c config/deps.c
 SHIM_SRC := shim/alloc.c shim/main.c shim/caps.c shim/mediation.c \
 	shim/wrappers.c shim/doctor.c shim/admin.c shim/enforce.c \
-	supervisor/protocol.c shim/cli.c shim/context.c shim/program.c \
+	config/protocol.c shim/cli.c shim/context.c shim/program.c \
 	shim/landlock.c shim/seccomp.c shim/fds.c shim/report.c \
-	supervisor/cache_wire.c shim/rulecache.c
+	config/cache_wire.c shim/rulecache.c
 SUPERVISOR_SRC := supervisor/main.c supervisor/loop.c supervisor/mediate.c \
 	supervisor/notify.c supervisor/decide.c supervisor/report.c \
-	supervisor/protocol.c supervisor/fsmediate.c supervisor/decide_write.c \
-	supervisor/cache_wire.c supervisor/rulecache.c supervisor/recent.c \
+	config/protocol.c supervisor/fsmediate.c supervisor/decide_write.c \
+	config/cache_wire.c supervisor/rulecache.c supervisor/recent.c \
 	supervisor/watch.c \
 	config/diag.c config/paths.c config/system.c config/glob.c config/deps.c
 HEADERS := $(wildcard config/*.h shim/*.h supervisor/*.h)
@@ -86,11 +86,11 @@ $(BUILD)/unit-tests: | $(BUILD)
 $(BUILD)/try: | $(BUILD)
 $(BUILD)/landstrip-supervisor: | $(BUILD)
 $(BUILD)/unit-tests: tests/unit/*.c tests/unit/*.h $(CONFIG_SRC) $(HEADERS) shim/seccomp.c shim/program.c \
-		supervisor/protocol.c supervisor/protocol.h supervisor/decide.c supervisor/decide.h \
-		supervisor/decide_write.c supervisor/cache_wire.c supervisor/recent.c supervisor/watch.c
+		config/protocol.c config/protocol.h supervisor/decide.c supervisor/decide.h \
+		supervisor/decide_write.c config/cache_wire.c supervisor/recent.c supervisor/watch.c
 	$(CC) $(TEST_CFLAGS) -Isupervisor -o $@ tests/unit/*.c $(CONFIG_SRC) shim/seccomp.c shim/program.c \
-		supervisor/protocol.c supervisor/decide.c supervisor/decide_write.c \
-		supervisor/cache_wire.c supervisor/recent.c supervisor/watch.c -linih
+		config/protocol.c supervisor/decide.c supervisor/decide_write.c \
+		config/cache_wire.c supervisor/recent.c supervisor/watch.c -linih
 
 $(BUILD)/try: tests/helpers/try.c
 	$(CC) -std=gnu11 $(WARN) -O1 -g -o $@ $< -lpthread
@@ -148,9 +148,9 @@ clean:
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CORPUS := tests/fuzz/corpus/protocol
-FUZZ_SRC := tests/fuzz/fuzz_protocol.c supervisor/protocol.c config/diag.c config/glob.c \
-	config/paths.c config/system.c config/deps.c supervisor/cache_wire.c
-FUZZ_DEPS := $(FUZZ_SRC) tests/fuzz/fuzz.h supervisor/protocol.h config/diag.h config/glob.h
+FUZZ_SRC := tests/fuzz/fuzz_protocol.c config/protocol.c config/diag.c config/glob.c \
+	config/paths.c config/system.c config/deps.c config/cache_wire.c
+FUZZ_DEPS := $(FUZZ_SRC) tests/fuzz/fuzz.h config/protocol.h config/diag.h config/glob.h
 
 .PHONY: fuzz fuzz-replay fuzz-seeds
 $(BUILD)/fuzz-protocol: $(FUZZ_DEPS)
@@ -174,11 +174,11 @@ fuzz-replay: $(BUILD)/fuzz-replay
 	$(BUILD)/fuzz-replay $(FUZZ_CORPUS)
 
 # Valid packets of each kind, from the encoders: the corpus's starting point.
-$(BUILD)/fuzz-seeds: tests/fuzz/seeds.c supervisor/protocol.c supervisor/protocol.h config/diag.c config/glob.c
+$(BUILD)/fuzz-seeds: tests/fuzz/seeds.c config/protocol.c config/protocol.h config/diag.c config/glob.c
 	@mkdir -p $(BUILD)
 	$(CC) $(TEST_CFLAGS) -Isupervisor -o $@ tests/fuzz/seeds.c \
-		supervisor/protocol.c config/diag.c config/glob.c config/paths.c config/system.c \
-		config/deps.c supervisor/cache_wire.c
+		config/protocol.c config/diag.c config/glob.c config/paths.c config/system.c \
+		config/deps.c config/cache_wire.c
 
 fuzz-seeds: $(BUILD)/fuzz-seeds
 	@mkdir -p $(BUILD)/fuzz-seeds.d

@@ -1,7 +1,7 @@
 #include "mediation.h"
 #include "../config/diag.h"
 #include "../config/paths.h"
-#include "../supervisor/protocol.h"
+#include "../config/protocol.h"
 #include "seccomp.h"
 
 #include <errno.h>

@@ -15,7 +15,7 @@
 
 #include "../config/config.h"
 #include "../config/lower.h"
-#include "../supervisor/protocol.h"
+#include "../config/protocol.h"
 
 #include <stdbool.h>
 #include <stddef.h>

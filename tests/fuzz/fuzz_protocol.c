@@ -1,4 +1,4 @@
-/* libFuzzer target for the wire decoders (supervisor/protocol.c).
+/* libFuzzer target for the wire decoders (config/protocol.c).
  *
  * The input is one packet as wire_recv would hand it over: the header is
  * decoded, and a REGISTER, ERROR or CACHE_PUT payload goes on to its

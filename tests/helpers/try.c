@@ -1224,7 +1224,7 @@ static int cmd_reuseport_after_bind(int argc, char **argv)
 }
 
 /* The session supervisor's protocol, as far as a hostile tool needs it
- * (supervisor/protocol.h): a 16-byte header, fds as SCM_RIGHTS. */
+ * (config/protocol.h): a 16-byte header, fds as SCM_RIGHTS. */
 struct junk_header {
 	uint32_t magic, version_type, length, reserved;
 };

@@ -23,7 +23,7 @@ struct suite {
 	const struct test_case *cases;
 };
 
-/* supervisor/protocol.c (test_protocol.c); belongs with the others in
+/* config/protocol.c (test_protocol.c); belongs with the others in
  * test.h. */
 extern const struct test_case protocol_tests[];
 /* supervisor/decide.c (test_decide.c) */
@@ -32,7 +32,7 @@ extern const struct test_case decide_tests[];
 extern const struct test_case glob_tests[];
 /* supervisor/decide_write.c (test_decide_write.c) */
 extern const struct test_case decide_write_tests[];
-/* supervisor/cache_wire.c, config/deps.c (test_cache.c) */
+/* config/cache_wire.c, config/deps.c (test_cache.c) */
 extern const struct test_case cache_tests[];
 /* supervisor/recent.c (test_recent.c) */
 extern const struct test_case recent_tests[];

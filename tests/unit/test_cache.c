@@ -1,10 +1,10 @@
 /* The ruleset cache's two halves that need no kernel: CACHE_PUT on the
- * wire (supervisor/cache_wire.c) and the recording of what lowering looked
+ * wire (config/cache_wire.c) and the recording of what lowering looked
  * at (config/deps.c). */
 #include "test.h"
 
 #include "../../config/deps.h"
-#include "../../supervisor/protocol.h"
+#include "../../config/protocol.h"
 
 #include <errno.h>
 #include <stdint.h>

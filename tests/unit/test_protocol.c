@@ -1,4 +1,4 @@
-/* The wire protocol (supervisor/protocol.c): round trips, one row per
+/* The wire protocol (config/protocol.c): round trips, one row per
  * malformed input with the field its refusal must name, and wire_send /
  * wire_recv over a real SOCK_SEQPACKET socketpair, where no received
  * descriptor may leak whatever is wrong with the packet (THREATS.md #9). */
