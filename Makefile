@@ -35,8 +35,8 @@ CONFIG_SRC := config/diag.c config/parse.c config/keys.c config/merge.c \
 SHIM_SRC := shim/alloc.c shim/main.c shim/caps.c shim/mediation.c \
 	shim/wrappers.c shim/doctor.c shim/admin.c shim/enforce.c \
 	config/protocol.c shim/cli.c shim/context.c shim/program.c \
-	shim/landlock.c shim/seccomp.c shim/fds.c shim/report.c \
-	config/cache_wire.c shim/rulecache.c
+	shim/landlock.c shim/seccomp.c shim/filter_plan.c shim/fds.c \
+	shim/report.c config/cache_wire.c shim/rulecache.c
 SUPERVISOR_SRC := supervisor/main.c supervisor/loop.c supervisor/mediate.c \
 	supervisor/notify.c supervisor/decide.c supervisor/report.c \
 	config/protocol.c supervisor/fsmediate.c supervisor/decide_write.c \
@@ -64,9 +64,21 @@ $(BUILD)/libexecdir: FORCE
 	@echo '$(LIBEXECDIR)' | cmp -s - $@ || echo '$(LIBEXECDIR)' > $@
 FORCE:
 
-$(BUILD)/landstrip-exec: $(CONFIG_SRC) $(SHIM_SRC) $(HEADERS) $(MUSL_INC)/.stamp $(BUILD)/libexecdir
-	$(SHIM_CC) $(ALL_CFLAGS) -Os -I$(MUSL_INC) -Iconfig -static $(LDHARDEN) -s \
-		-o $@ $(CONFIG_SRC) $(SHIM_SRC) $(INIH_A)
+# The shim's seccomp programs, made at build time with libseccomp (the
+# generator links it; the shim does not): build/filters.c.  The test file
+# holds libseccomp's own view of each program (PFC) for the unit tests.
+$(BUILD)/gen_filters: shim/gen_filters.c shim/filter_plan.c shim/filter_plan.h \
+		shim/seccomp.h | $(BUILD)
+	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g -o $@ shim/gen_filters.c \
+		shim/filter_plan.c -lseccomp
+$(BUILD)/filters.c: $(BUILD)/gen_filters
+	$(BUILD)/gen_filters $@ $(BUILD)/filters_test.c
+$(BUILD)/filters_test.c: $(BUILD)/filters.c
+
+$(BUILD)/landstrip-exec: $(CONFIG_SRC) $(SHIM_SRC) $(BUILD)/filters.c $(HEADERS) \
+		$(MUSL_INC)/.stamp $(BUILD)/libexecdir
+	$(SHIM_CC) $(ALL_CFLAGS) -Os -I$(MUSL_INC) -Iconfig -Ishim -static $(LDHARDEN) -s \
+		-o $@ $(CONFIG_SRC) $(SHIM_SRC) $(BUILD)/filters.c $(INIH_A)
 	@size=$$(stat -c %s $@); test $$size -le 409600 || \
 		{ echo "landstrip-exec is $$size bytes, over the 400 KB budget"; exit 1; }
 
@@ -85,10 +97,12 @@ $(BUILD):
 $(BUILD)/unit-tests: | $(BUILD)
 $(BUILD)/try: | $(BUILD)
 $(BUILD)/landstrip-supervisor: | $(BUILD)
-$(BUILD)/unit-tests: tests/unit/*.c tests/unit/*.h $(CONFIG_SRC) $(HEADERS) shim/seccomp.c shim/program.c \
+UNIT_SHIM_SRC := shim/seccomp.c shim/filter_plan.c shim/program.c \
+	$(BUILD)/filters.c $(BUILD)/filters_test.c
+$(BUILD)/unit-tests: tests/unit/*.c tests/unit/*.h $(CONFIG_SRC) $(HEADERS) $(UNIT_SHIM_SRC) \
 		config/protocol.c config/protocol.h supervisor/decide.c supervisor/decide.h \
 		supervisor/decide_write.c config/cache_wire.c supervisor/recent.c supervisor/watch.c
-	$(CC) $(TEST_CFLAGS) -Isupervisor -o $@ tests/unit/*.c $(CONFIG_SRC) shim/seccomp.c shim/program.c \
+	$(CC) $(TEST_CFLAGS) -Isupervisor -o $@ tests/unit/*.c $(CONFIG_SRC) $(UNIT_SHIM_SRC) \
 		config/protocol.c supervisor/decide.c supervisor/decide_write.c \
 		config/cache_wire.c supervisor/recent.c supervisor/watch.c -linih
 

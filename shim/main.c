@@ -82,34 +82,23 @@ static void confine(struct landlock *ll, const struct wire_policy *w,
 	    mediation_register_nested(&plan->handover, plan->witness_path, err,
 				      sizeof err) < 0)
 		die(EXIT_SETUP_ERROR, "%s", err);
-	/* Nested, an enclosing supervisor (if any) would perform bind and
-	 * connect unconfined: what this policy refuses is refused here.
-	 * Without one, nothing but Landlock's port rules would be left for
-	 * our proxy ports (any host) and nothing would check a listen's
-	 * auto-bind: refuse those too. */
-	bool nested = plan->nested;
-	bool decided = enc != ENCLOSING_NONE;
-	bool no_network = !allow_network && !w->port_count &&
-			  !allow_local_binding && !w->unix_socket_count;
-	struct filter_options opt = {
+	struct filter_inputs in = {
 		.allow_network = allow_network,
-		/* Not when nested: the enclosing supervisor would bind and
-		 * connect them by its own policy's paths, not ours. */
-		.unix_streams = mediated,
-		.pass_listen = allow_network || mediated ||
-			       (decided && allow_local_binding),
-		.deny_bind = nested && !allow_local_binding && !allow_network,
-		.deny_connect = nested && !allow_network &&
-				(no_network || !decided),
-		/* Our supervisor's listener, in the same program: one attach
-		 * (the static part refuses any later listener, so it could
-		 * not come after it anyway). */
-		.listener = mediated,
-		.listener_writes = mediated && w->mediated_root_count > 0,
-		.listener_reads = mediated &&
-				  (w->flags & WIRE_FLAG_MEDIATE_READS),
+		.allow_local_binding = allow_local_binding,
+		.has_proxy_ports = w->port_count > 0,
+		.has_unix_sockets = w->unix_socket_count > 0,
+		.has_mediated_roots = w->mediated_root_count > 0,
+		.mediate_reads = w->flags & WIRE_FLAG_MEDIATE_READS,
+		.wants_supervisor = plan->wanted,
+		.nested = plan->nested,
+		.enclosing = enc,
 	};
+	struct filter_options opt = filter_options_for(&in);
 	int listener = seccomp_install(&opt);
+	if (listener < 0 && errno == ENOENT)
+		die(EXIT_SETUP_ERROR, "no seccomp filter was generated for this "
+		    "policy's options: this build of landstrip-exec is broken, "
+		    "rebuild it (make)");
 	if (listener < 0)
 		die_errno(EXIT_SETUP_ERROR, "cannot install the seccomp filter%s",
 			  mediated ? " with a listener" : "");

@@ -11,6 +11,7 @@
 #include "../config/config.h"
 #include "../config/lower.h"
 #include "../config/protocol.h"
+#include "filter_plan.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -35,11 +36,6 @@ bool mediation_nested(void);
 
 /* Nested: does an enclosing supervisor decide our listen and connect, and
  * does it also perform writes (in mediated roots) for us? */
-enum enclosing {
-	ENCLOSING_NONE,
-	ENCLOSING_SOCKETS,
-	ENCLOSING_WRITES, /* and sockets */
-};
 enum enclosing mediation_enclosing(void);
 
 /* Find the supervisor binary: the libexec path fixed at build time, then

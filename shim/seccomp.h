@@ -1,5 +1,8 @@
 /* The static seccomp filter: closes the side doors Landlock leaves open
- * (THREATS.md #5-#8) without a supervisor. */
+ * (THREATS.md #5-#8) without a supervisor, and with one, traps what it
+ * decides.  The programs are generated at build time with libseccomp
+ * (shim/gen_filters.c into build/filters.c); the shim only picks one and
+ * loads it. */
 #ifndef LANDSTRIP_SECCOMP_H
 #define LANDSTRIP_SECCOMP_H
 
@@ -19,26 +22,30 @@ struct filter_options {
 			       perform binds unconfined: refuse bind here */
 	bool deny_connect;  /* likewise connect, for a policy with no network */
 	/* A supervisor's listener in the same program: what the static part
-	 * lets through then goes on to the notify part (below), as if the
-	 * two were stacked, for one attach instead of two. */
+	 * lets through then goes on to the notify part, as if the two were
+	 * stacked, for one attach instead of two. */
 	bool listener;
-	bool listener_writes, listener_reads; /* as seccomp_build_notify_filter */
+	/* The listener also gets the calls that write through a path or
+	 * change metadata (open and openat only with a write flag), and with
+	 * READS every open. */
+	bool listener_writes, listener_reads;
 };
 
-/* Build the program into PROG (capacity CAP); returns its length or -1. */
-int seccomp_build_filter(const struct filter_options *opt,
-			 struct sock_filter *prog, size_t cap);
+/* One generated program and the (canonical) options it was made for. */
+struct filter_program {
+	struct filter_options opt;
+	unsigned short len;
+	const struct sock_filter *insns;
+};
 
-/* Build and load the filter (no_new_privs must be set).  Returns the
- * listener fd with opt->listener, else 0; -1 with errno. */
+/* build/filters.c: every program confine() can ask for. */
+extern const struct filter_program seccomp_programs[];
+extern const size_t seccomp_programs_count;
+extern const char seccomp_generated_with[]; /* "libseccomp 2.5.4" */
+
+/* Load the program for OPT (no_new_privs must be set).  Returns the
+ * listener fd with opt->listener, else 0; -1 with errno (ENOENT: no
+ * program was generated for OPT). */
 int seccomp_install(const struct filter_options *opt);
-
-/* The listener's part as a filter of its own: bind, connect and listen go
- * to the listener, and with WRITES the calls that write through a path or
- * change metadata (open and openat only with a write flag, or always with
- * READS).  Stacked under the static filter, it decides as the combined
- * program does (opt->listener): the unit tests hold one to the other. */
-int seccomp_build_notify_filter(bool writes, bool reads,
-				struct sock_filter *prog, size_t cap);
 
 #endif

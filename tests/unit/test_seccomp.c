@@ -1,12 +1,15 @@
-/* The static seccomp filter (shim/seccomp.c), run through a small classic
+/* The shim's seccomp programs, generated at build time with libseccomp
+ * (shim/gen_filters.c into build/filters.c), run through a small classic
  * BPF interpreter with a table of (arch, nr, args) -> action, libseccomp
- * style; then a few rows against the real kernel in a child process as a
- * cross-check (THREATS.md #3, #5-#8). */
+ * style; each program against libseccomp's own view of it (its PFC, kept
+ * beside it); then a few rows against the real kernel in a child process
+ * as a cross-check (THREATS.md #3, #5-#8). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include "test.h"
 
+#include "filter_plan.h"
 #include "seccomp.h"
 
 #include <errno.h>
@@ -180,30 +183,61 @@ static uint32_t run_filter(const struct sock_filter *f, size_t n,
 	return BAD_PROGRAM;
 }
 
-static int build(bool net, struct sock_filter *f)
+/* build/filters_test.c: libseccomp's view of each program (PFC), and the
+ * two parts of each combined program as programs of their own. */
+extern const char *const seccomp_programs_pfc[];
+extern const struct filter_program seccomp_static_parts[];
+extern const size_t seccomp_static_parts_count;
+extern const char *const seccomp_static_parts_pfc[];
+extern const struct filter_program seccomp_listener_parts[];
+extern const size_t seccomp_listener_parts_count;
+extern const char *const seccomp_listener_parts_pfc[];
+
+static const struct {
+	const struct filter_program *programs;
+	const size_t *count;
+	const char *const *pfc;
+	const char *name;
+} tables[] = {
+	{seccomp_programs, &seccomp_programs_count, seccomp_programs_pfc,
+	 "shim"},
+	{seccomp_static_parts, &seccomp_static_parts_count,
+	 seccomp_static_parts_pfc, "static part"},
+	{seccomp_listener_parts, &seccomp_listener_parts_count,
+	 seccomp_listener_parts_pfc, "listener part"},
+};
+
+/* The generated program for OPT, in the shim's table or else among the
+ * parts made for the tests. */
+static const struct filter_program *program_for(const struct filter_options *opt)
+{
+	const struct filter_program *p = filter_program_find(
+		seccomp_programs, seccomp_programs_count, opt);
+	if (!p)
+		p = filter_program_find(seccomp_static_parts,
+					seccomp_static_parts_count, opt);
+	return p;
+}
+
+/* The static filter alone (no supervisor) for allowNetwork = NET. */
+static const struct filter_program *static_program(bool net)
 {
 	struct filter_options opt = {.allow_network = net};
-	return seccomp_build_filter(&opt, f, MAX_PROG);
+	return program_for(&opt);
 }
 
 static void program_is_valid(void)
 {
-	for (int net = 0; net <= 1; net++) {
-		test_row("allow_network = %d", net);
-		struct sock_filter f[MAX_PROG];
-		int n = build(net, f);
-		REQUIRE(n > 0);
-		char why[128] = "";
-		CHECK(valid_program(f, (size_t)n, why, sizeof why));
-		if (why[0])
-			test_fail(__FILE__, __LINE__, "%s", why);
-		/* Too small a buffer is an error, not a truncated filter. */
-		struct sock_filter small[8];
-		struct filter_options opt = {.allow_network = net};
-		CHECK_INT(seccomp_build_filter(&opt, small, COUNT_OF(small)), -1);
-		CHECK_INT(seccomp_build_filter(&opt, f, (size_t)n), n);
-		CHECK_INT(seccomp_build_filter(&opt, f, (size_t)n - 1), -1);
-	}
+	for (size_t t = 0; t < COUNT_OF(tables); t++)
+		for (size_t i = 0; i < *tables[t].count; i++) {
+			const struct filter_program *p = &tables[t].programs[i];
+			test_row("%s program %zu", tables[t].name, i);
+			char why[128] = "";
+			CHECK(valid_program(p->insns, p->len, why, sizeof why));
+			if (why[0])
+				test_fail(__FILE__, __LINE__, "%s", why);
+		}
+	test_row(NULL);
 }
 
 enum { NET_OFF = 0, NET_ON = 1, NET_ANY = 2 };
@@ -299,11 +333,14 @@ static const struct filter_row rows[] = {
 	 {AF_INET6, SOCK_RAW, 0}, ALLOW},
 	{"inet mptcp, network allowed", NET_ON, X86, __NR_socket,
 	 {AF_INET, SOCK_STREAM, IPPROTO_MPTCP}, ALLOW},
-	/* 64-bit arguments: the kernel truncates to int */
+	/* 64-bit arguments: the kernel truncates to int.  A match that leads
+	 * to a refusal compares the low 32 bits; "any other value" is a
+	 * full-width range, so a value with high bits set is refused even
+	 * where its low half would be allowed (fail closed). */
 	{"hi|inet dgram", NET_OFF, X86, __NR_socket,
 	 {HI | AF_INET, SOCK_DGRAM, 0}, ERR(EACCES)},
 	{"hi|inet stream", NET_ANY, X86, __NR_socket,
-	 {HI | AF_INET, SOCK_STREAM, 0}, ALLOW},
+	 {HI | AF_INET, SOCK_STREAM, 0}, ERR(EAFNOSUPPORT)},
 	{"0xffffffff00000000|inet6 raw", NET_OFF, X86, __NR_socket,
 	 {0xffffffff00000000ULL | AF_INET6, SOCK_RAW, 0}, ERR(EACCES)},
 	{"inet hi|dgram", NET_OFF, X86, __NR_socket,
@@ -312,7 +349,9 @@ static const struct filter_row rows[] = {
 	 {AF_INET, HI | SOCK_STREAM, 0}, ALLOW},
 	{"inet stream hi|udp", NET_OFF, X86, __NR_socket,
 	 {AF_INET, SOCK_STREAM, HI | IPPROTO_UDP}, ERR(EACCES)},
-	{"inet stream hi|0", NET_ANY, X86, __NR_socket,
+	{"inet stream hi|0", NET_OFF, X86, __NR_socket,
+	 {AF_INET, SOCK_STREAM, HI}, ERR(EACCES)},
+	{"inet stream hi|0, network allowed", NET_ON, X86, __NR_socket,
 	 {AF_INET, SOCK_STREAM, HI}, ALLOW},
 	{"inet stream hi|mptcp", NET_OFF, X86, __NR_socket,
 	 {AF_INET, SOCK_STREAM, HI | IPPROTO_MPTCP}, ERR(EACCES)},
@@ -330,7 +369,7 @@ static const struct filter_row rows[] = {
 	{"netlink route dgram", NET_ANY, X86, __NR_socket,
 	 {AF_NETLINK, SOCK_DGRAM, NETLINK_ROUTE}, ALLOW},
 	{"netlink hi|route", NET_ANY, X86, __NR_socket,
-	 {AF_NETLINK, SOCK_RAW, HI | NETLINK_ROUTE}, ALLOW},
+	 {AF_NETLINK, SOCK_RAW, HI | NETLINK_ROUTE}, ERR(EACCES)},
 	{"netlink audit", NET_ANY, X86, __NR_socket,
 	 {AF_NETLINK, SOCK_RAW, NETLINK_AUDIT}, ERR(EACCES)},
 	{"netlink kobject", NET_ANY, X86, __NR_socket,
@@ -361,7 +400,7 @@ static const struct filter_row rows[] = {
 	{"pair unix dgram cloexec", NET_ANY, X86, __NR_socketpair,
 	 {AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, 0x1000}, ERR(EACCES)},
 	{"pair hi|unix stream", NET_ANY, X86, __NR_socketpair,
-	 {HI | AF_UNIX, SOCK_STREAM, 0, 0x1000}, ALLOW},
+	 {HI | AF_UNIX, SOCK_STREAM, 0, 0x1000}, ERR(EAFNOSUPPORT)},
 	{"pair unix hi|dgram", NET_ANY, X86, __NR_socketpair,
 	 {AF_UNIX, HI | SOCK_DGRAM, 0, 0x1000}, ERR(EACCES)},
 	{"pair inet", NET_ANY, X86, __NR_socketpair,
@@ -422,11 +461,10 @@ static const struct filter_row rows[] = {
 
 static void filter_table(void)
 {
-	struct sock_filter prog[2][MAX_PROG];
-	int n[2];
+	const struct filter_program *prog[2];
 	for (int net = 0; net <= 1; net++) {
-		n[net] = build(net, prog[net]);
-		REQUIRE(n[net] > 0);
+		prog[net] = static_program(net);
+		REQUIRE(prog[net]);
 	}
 	for (size_t r = 0; r < COUNT_OF(rows); r++) {
 		for (int net = 0; net <= 1; net++) {
@@ -440,8 +478,8 @@ static void filter_table(void)
 			};
 			memcpy(d.args, rows[r].args, sizeof d.args);
 			char why[128] = "";
-			uint32_t got = run_filter(prog[net], (size_t)n[net], &d,
-						  why, sizeof why);
+			uint32_t got = run_filter(prog[net]->insns, prog[net]->len,
+						  &d, why, sizeof why);
 			if (got == BAD_PROGRAM)
 				test_fail(__FILE__, __LINE__, "%s", why);
 			else
@@ -531,7 +569,7 @@ static void live_cross_check(void)
 		{"socket(inet, stream)", __NR_socket,
 		 {AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0}, 0},
 		{"socket(hi|inet, stream)", __NR_socket,
-		 {HI | AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0}, 0},
+		 {HI | AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0}, EAFNOSUPPORT},
 		{"socket(unix, stream)", __NR_socket, {AF_UNIX, SOCK_STREAM, 0},
 		 EACCES},
 		{"socket(hi|unix, stream)", __NR_socket,
@@ -649,33 +687,40 @@ static uint32_t stacked(uint32_t a, uint32_t b)
 	return x <= y ? a : b;
 }
 
+/* The listener's part alone, for WRITES and READS. */
+static const struct filter_program *listener_part(bool writes, bool reads)
+{
+	struct filter_options opt = {.listener = true,
+				     .listener_writes = writes,
+				     .listener_reads = reads};
+	return filter_program_find(seccomp_listener_parts,
+				   seccomp_listener_parts_count, &opt);
+}
+
 /* With a listener, the one program (filter_options.listener) must answer
- * every call as the static filter with the notify filter stacked under it
- * would: every syscall number, every ABI, with the arguments the rules
- * look at, for every option the two take. */
+ * every call as the static filter with the listener's part stacked under
+ * it would: every syscall number, every ABI, with the arguments the rules
+ * look at, for every combined program the shim has. */
 static void combined_is_stacked(void)
 {
-	static struct sock_filter both[MAX_PROG], alone[MAX_PROG], notify[MAX_PROG];
 	const uint64_t arg_values[] = {0, AF_INET, AF_UNIX, AF_NETLINK,
 				       SOCK_STREAM, SOCK_DGRAM, 1, 2, 3, 0x41,
 				       0x241, TIOCSTI, MSG_FASTOPEN, HI | 1};
 	const uint32_t arches[] = {AUDIT_ARCH_X86_64, AUDIT_ARCH_I386};
-	for (int o = 0; o < 32; o++) {
-		struct filter_options opt = {
-			.allow_network = o & 1, .unix_streams = o & 2,
-			.pass_listen = o & 4, .listener_writes = o & 8,
-			.listener_reads = (o & 8) && (o & 16),
-		};
-		int na = seccomp_build_filter(&opt, alone, MAX_PROG);
-		int nn = seccomp_build_notify_filter(opt.listener_writes,
-						     opt.listener_reads, notify,
-						     MAX_PROG);
-		opt.listener = true;
-		int nb = seccomp_build_filter(&opt, both, MAX_PROG);
-		test_row("options %#x", (unsigned)o);
-		REQUIRE(na > 0 && nn > 0 && nb > 0);
+	size_t combined = 0;
+	for (size_t i = 0; i < seccomp_programs_count; i++) {
+		const struct filter_program *both = &seccomp_programs[i];
+		if (!both->opt.listener)
+			continue;
+		combined++;
+		struct filter_options s = both->opt;
+		s.listener = s.listener_writes = s.listener_reads = false;
+		const struct filter_program *alone = program_for(&s);
+		const struct filter_program *notify = listener_part(
+			both->opt.listener_writes, both->opt.listener_reads);
+		test_row("program %zu", i);
+		REQUIRE(alone && notify);
 		char why[128] = "";
-		CHECK(valid_program(both, (size_t)nb, why, sizeof why));
 		size_t differ = 0;
 		for (size_t a = 0; a < COUNT_OF(arches); a++)
 			for (uint32_t nr = 0; nr < 480; nr++)
@@ -684,14 +729,16 @@ static void combined_is_stacked(void)
 						.nr = (int)(nr | (v == 1 && a == 0
 								? X32_BIT : 0)),
 						.arch = arches[a]};
-					for (int i = 0; i < 6; i++)
-						d.args[i] = arg_values[(v + (size_t)i) %
+					for (int j = 0; j < 6; j++)
+						d.args[j] = arg_values[(v + (size_t)j) %
 								       COUNT_OF(arg_values)];
 					uint32_t want = stacked(
-						run_filter(alone, (size_t)na, &d, why, sizeof why),
-						run_filter(notify, (size_t)nn, &d, why, sizeof why));
-					uint32_t got = run_filter(both, (size_t)nb, &d, why,
-								  sizeof why);
+						run_filter(alone->insns, alone->len, &d,
+							   why, sizeof why),
+						run_filter(notify->insns, notify->len, &d,
+							   why, sizeof why));
+					uint32_t got = run_filter(both->insns, both->len,
+								  &d, why, sizeof why);
 					if (got != want && differ++ < 3)
 						test_fail(__FILE__, __LINE__,
 							  "arch %#x nr %u args from %zu: "
@@ -701,10 +748,12 @@ static void combined_is_stacked(void)
 		CHECK_INT(differ, 0);
 	}
 	test_row(NULL);
+	/* Writes, and reads with them, with and without the network. */
+	CHECK(combined >= 6);
 }
 
-/* The notify filter traps exactly its calls, whatever their number: every
- * syscall number is run through it, against a list kept here. */
+/* The listener's part traps exactly its calls, whatever their number:
+ * every syscall number is run through it, against a list kept here. */
 static void notify_traps_exactly(void)
 {
 	static const int writes[] = {
@@ -718,28 +767,31 @@ static void notify_traps_exactly(void)
 		__NR_lremovexattr, __NR_fremovexattr, 463, 466, __NR_utime,
 		__NR_utimes, __NR_futimesat, __NR_utimensat, __NR_umask,
 	};
-	static struct sock_filter f[MAX_PROG];
 	char why[128] = "";
 	for (int mode = 0; mode < 3; mode++) {
 		bool w = mode >= 1, r = mode == 2;
 		test_row("writes %d reads %d", w, r);
-		int n = seccomp_build_notify_filter(w, r, f, MAX_PROG);
-		REQUIRE(n > 0);
+		const struct filter_program *p = listener_part(w, r);
+		REQUIRE(p);
 		for (int nr = 0; nr < 480; nr++) {
 			bool want = nr == __NR_bind || nr == __NR_connect ||
 				    nr == __NR_listen;
 			for (size_t i = 0; w && i < COUNT_OF(writes); i++)
 				want = want || nr == writes[i];
 			bool is_open = nr == __NR_open || nr == __NR_openat;
-			for (int flags = 0; flags < 3; flags++) {
-				/* O_RDONLY, O_WRONLY|O_CREAT, O_RDWR */
-				const uint64_t f_open[] = {0, 0101, 02};
+			for (int flags = 0; flags < 6; flags++) {
+				/* O_RDONLY, O_WRONLY|O_CREAT, O_RDWR, O_TRUNC,
+				 * O_RDONLY with high bits, O_DIRECTORY */
+				const uint64_t f_open[] = {0, 0101, 02, 01000,
+							   HI, 0200000};
 				struct seccomp_data d = {.nr = nr,
 							 .arch = AUDIT_ARCH_X86_64};
 				d.args[nr == __NR_open ? 1 : 2] = f_open[flags];
-				bool trap = want || (is_open && w && (r || flags > 0));
-				uint32_t got = run_filter(f, (size_t)n, &d, why,
-							  sizeof why);
+				bool writes_flag = flags >= 1 && flags <= 3;
+				bool trap = want ||
+					    (is_open && w && (r || writes_flag));
+				uint32_t got = run_filter(p->insns, p->len, &d,
+							  why, sizeof why);
 				if (got != (trap ? SECCOMP_RET_USER_NOTIF
 						 : SECCOMP_RET_ALLOW))
 					test_fail(__FILE__, __LINE__,
@@ -751,7 +803,352 @@ static void notify_traps_exactly(void)
 	test_row(NULL);
 }
 
+/* --- libseccomp's own view: its pseudo filter code ------------------------ */
+
+/* A small evaluator for what seccomp_export_pfc writes (libseccomp 2.5):
+ * "if (COND)" opens a block indented two spaces deeper, "else" may follow
+ * it, "action X;" ends the run, and a block that ends without an action
+ * goes on after its if.  It reads libseccomp's rule database as libseccomp
+ * renders it, independently of the BPF it generated from the same rules. */
+enum pfc_kind { PFC_IF, PFC_ELSE, PFC_ACTION };
+enum pfc_op { OP_EQ, OP_GT, OP_GE };
+enum pfc_field { F_ARCH, F_SYSCALL, F_ARG_HI, F_ARG_LO };
+
+struct pfc_line {
+	int indent;
+	enum pfc_kind kind;
+	enum pfc_field field;
+	int arg;
+	enum pfc_op op;
+	uint32_t mask, datum, action;
+};
+
+#define PFC_MAX_LINES 4096
+
+static bool pfc_action(const char *s, uint32_t *action)
+{
+	unsigned v;
+	if (strcmp(s, "ALLOW;") == 0)
+		*action = SECCOMP_RET_ALLOW;
+	else if (strcmp(s, "KILL_PROCESS;") == 0)
+		*action = SECCOMP_RET_KILL_PROCESS;
+	else if (sscanf(s, "ERRNO(%u);", &v) == 1)
+		*action = SECCOMP_RET_ERRNO | v;
+	else if (sscanf(s, "0x%x;", &v) == 1)
+		*action = v;
+	else
+		return false;
+	return true;
+}
+
+static bool pfc_condition(const char *s, struct pfc_line *l)
+{
+	char what[16], op[4];
+	int used = 0;
+	l->mask = 0xffffffffU;
+	if (sscanf(s, "$%15[a-z0-9.]%n", what, &used) != 1)
+		return false;
+	s += used;
+	if (strcmp(what, "arch") == 0)
+		l->field = F_ARCH;
+	else if (strcmp(what, "syscall") == 0)
+		l->field = F_SYSCALL;
+	else if (sscanf(what, "a%d.hi32", &l->arg) == 1 && strstr(what, "hi32"))
+		l->field = F_ARG_HI;
+	else if (sscanf(what, "a%d.lo32", &l->arg) == 1 && strstr(what, "lo32"))
+		l->field = F_ARG_LO;
+	else
+		return false;
+	if (sscanf(s, " & 0x%x%n", &l->mask, &used) == 1)
+		s += used;
+	if (sscanf(s, " %3[=>] %u)", op, &l->datum) != 2)
+		return false;
+	if (strcmp(op, "==") == 0)
+		l->op = OP_EQ;
+	else if (strcmp(op, ">") == 0)
+		l->op = OP_GT;
+	else if (strcmp(op, ">=") == 0)
+		l->op = OP_GE;
+	else
+		return false;
+	return true;
+}
+
+/* Parse PFC into L; the number of lines, or -1 (with WHY). */
+static int pfc_parse(const char *pfc, struct pfc_line *l, char *why,
+		     size_t whylen)
+{
+	int n = 0;
+	for (const char *line = pfc; *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		char buf[256];
+		if (len >= sizeof buf)
+			len = sizeof buf - 1;
+		memcpy(buf, line, len);
+		buf[len] = '\0';
+		line += len + (end ? 1 : 0);
+		int spaces = 0;
+		while (buf[spaces] == ' ')
+			spaces++;
+		const char *s = buf + spaces;
+		if (*s == '#' || *s == '\0')
+			continue;
+		if (n == PFC_MAX_LINES) {
+			snprintf(why, whylen, "too many lines");
+			return -1;
+		}
+		struct pfc_line *p = &l[n];
+		p->indent = spaces / 2;
+		bool ok;
+		if (strncmp(s, "if (", 4) == 0) {
+			p->kind = PFC_IF;
+			ok = pfc_condition(s + 4, p);
+		} else if (strncmp(s, "else", 4) == 0) {
+			p->kind = PFC_ELSE;
+			ok = true;
+		} else if (strncmp(s, "action ", 7) == 0) {
+			p->kind = PFC_ACTION;
+			ok = pfc_action(s + 7, &p->action);
+		} else {
+			ok = false;
+		}
+		if (!ok) {
+			snprintf(why, whylen, "cannot read: %s", s);
+			return -1;
+		}
+		n++;
+	}
+	return n;
+}
+
+static bool pfc_test(const struct pfc_line *l, const struct seccomp_data *d)
+{
+	uint32_t v;
+	switch (l->field) {
+	case F_ARCH: v = d->arch; break;
+	case F_SYSCALL: v = (uint32_t)d->nr; break;
+	case F_ARG_HI: v = (uint32_t)(d->args[l->arg] >> 32); break;
+	default: v = (uint32_t)d->args[l->arg]; break;
+	}
+	v &= l->mask;
+	return l->op == OP_EQ ? v == l->datum
+	       : l->op == OP_GT ? v > l->datum : v >= l->datum;
+}
+
+/* Past the block at INDENT starting at I. */
+static int pfc_skip(const struct pfc_line *l, int n, int i, int indent)
+{
+	while (i < n && l[i].indent >= indent)
+		i++;
+	return i;
+}
+
+/* Run the statements at INDENT from I; sets *DONE and *ACTION when an
+ * action is reached.  Returns the index after them. */
+static int pfc_run(const struct pfc_line *l, int n, int i, int indent,
+		   const struct seccomp_data *d, bool *done, uint32_t *action)
+{
+	while (i < n && l[i].indent == indent && !*done) {
+		if (l[i].kind == PFC_ACTION) {
+			*done = true;
+			*action = l[i].action;
+			return i + 1;
+		}
+		if (l[i].kind != PFC_IF)
+			return n; /* a stray else: malformed, no action */
+		bool taken = pfc_test(&l[i], d);
+		i++;
+		i = taken ? pfc_run(l, n, i, indent + 1, d, done, action)
+			  : pfc_skip(l, n, i, indent + 1);
+		if (*done)
+			return i;
+		if (i < n && l[i].indent == indent && l[i].kind == PFC_ELSE) {
+			i++;
+			i = !taken ? pfc_run(l, n, i, indent + 1, d, done, action)
+				   : pfc_skip(l, n, i, indent + 1);
+		}
+	}
+	return i;
+}
+
+static uint32_t pfc_eval(const struct pfc_line *l, int n,
+			 const struct seccomp_data *d, uint32_t badarch)
+{
+	/* libseccomp's x86_64 filters send x32 numbers (all but -1) to the
+	 * bad-arch action in the BPF only; the PFC does not show it. */
+	if (d->arch == AUDIT_ARCH_X86_64 && ((uint32_t)d->nr & X32_BIT) &&
+	    d->nr != -1)
+		return badarch;
+	bool done = false;
+	uint32_t action = BAD_PROGRAM;
+	pfc_run(l, n, 0, 0, d, &done, &action);
+	return action;
+}
+
+/* Each program answers every call as libseccomp's view of the same rules
+ * says: every syscall number, three ABIs, and argument values around
+ * every number the rules compare, with high bits set and not. */
+static void programs_match_libseccomp(void)
+{
+	static struct pfc_line lines[PFC_MAX_LINES];
+	const uint64_t arg_values[] = {
+		0, 1, 2, 3, 5, 6, 7, 10, 15, 16, 17, 0x41, 0x241, 01000,
+		TIOCSTI, TIOCLINUX, MSG_FASTOPEN, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+		HI, HI | 1, HI | 2, HI | 6, HI | 16, 0xffffffffffffffffULL,
+		0xffffffffULL,
+	};
+	const uint32_t arches[] = {AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, 0};
+	const int odd_numbers[] = {-1, (int)(X32_BIT | __NR_getpid),
+				   (int)(X32_BIT | __NR_socket), 0x3fffffff};
+	for (size_t t = 0; t < COUNT_OF(tables); t++)
+		for (size_t i = 0; i < *tables[t].count; i++) {
+			const struct filter_program *p = &tables[t].programs[i];
+			test_row("%s program %zu", tables[t].name, i);
+			char why[128] = "";
+			int n = pfc_parse(tables[t].pfc[i], lines, why, sizeof why);
+			if (n <= 0) {
+				test_fail(__FILE__, __LINE__, "PFC: %s", why);
+				continue;
+			}
+			uint32_t badarch = lines[n - 1].action;
+			size_t differ = 0;
+			for (size_t a = 0; a < COUNT_OF(arches); a++)
+				for (int k = 0; k < 480 + (int)COUNT_OF(odd_numbers); k++)
+					for (size_t v = 0; v < COUNT_OF(arg_values); v++) {
+						struct seccomp_data d = {
+							.nr = k < 480 ? k : odd_numbers[k - 480],
+							.arch = arches[a]};
+						for (int j = 0; j < 6; j++)
+							d.args[j] = arg_values[(v + (size_t)j * 3) %
+									       COUNT_OF(arg_values)];
+						uint32_t bpf = run_filter(p->insns, p->len, &d,
+									  why, sizeof why);
+						uint32_t want = pfc_eval(lines, n, &d, badarch);
+						if (bpf != want && differ++ < 3)
+							test_fail(__FILE__, __LINE__,
+								  "arch %#x nr %d args from %zu: "
+								  "BPF %#x, PFC %#x",
+								  arches[a], d.nr, v, bpf, want);
+					}
+			CHECK_INT(differ, 0);
+		}
+	test_row(NULL);
+}
+
+/* --- which program a tool gets --------------------------------------------- */
+
+struct plan_row {
+	const char *what;
+	struct filter_inputs in;
+	struct filter_options want;
+};
+
+static const struct plan_row plan_rows[] = {
+	{"plain: no network", {0}, {0}},
+	{"allowNetwork", {.allow_network = true},
+	 {.allow_network = true, .pass_listen = true}},
+	{"proxy port, per-tool supervisor",
+	 {.has_proxy_ports = true, .wants_supervisor = true},
+	 {.unix_streams = true, .pass_listen = true, .listener = true}},
+	{"mediated roots",
+	 {.has_mediated_roots = true, .wants_supervisor = true},
+	 {.unix_streams = true, .pass_listen = true, .listener = true,
+	  .listener_writes = true}},
+	{"mediated roots and reads",
+	 {.has_mediated_roots = true, .mediate_reads = true,
+	  .wants_supervisor = true},
+	 {.unix_streams = true, .pass_listen = true, .listener = true,
+	  .listener_writes = true, .listener_reads = true}},
+	{"reads without mediated roots trap nothing more",
+	 {.mediate_reads = true, .wants_supervisor = true},
+	 {.unix_streams = true, .pass_listen = true, .listener = true}},
+	{"mediated roots with the network",
+	 {.allow_network = true, .has_mediated_roots = true,
+	  .wants_supervisor = true},
+	 {.allow_network = true, .unix_streams = true, .pass_listen = true,
+	  .listener = true, .listener_writes = true}},
+	{"nested, no network, nothing encloses",
+	 {.nested = true},
+	 {.deny_bind = true, .deny_connect = true}},
+	{"nested, no network, a supervisor encloses",
+	 {.nested = true, .enclosing = ENCLOSING_SOCKETS},
+	 {.deny_bind = true, .deny_connect = true}},
+	{"nested, proxy port, a supervisor encloses",
+	 {.has_proxy_ports = true, .wants_supervisor = true, .nested = true,
+	  .enclosing = ENCLOSING_SOCKETS},
+	 {.deny_bind = true}},
+	{"nested, proxy port, nothing encloses",
+	 {.has_proxy_ports = true, .wants_supervisor = true, .nested = true},
+	 {.deny_bind = true, .deny_connect = true}},
+	{"nested, local binding, a supervisor encloses",
+	 {.allow_local_binding = true, .wants_supervisor = true, .nested = true,
+	  .enclosing = ENCLOSING_WRITES},
+	 {.pass_listen = true}},
+	{"nested, local binding, nothing encloses",
+	 {.allow_local_binding = true, .wants_supervisor = true, .nested = true},
+	 {.deny_connect = true}},
+	{"nested, network",
+	 {.allow_network = true, .wants_supervisor = true, .nested = true,
+	  .enclosing = ENCLOSING_WRITES},
+	 {.allow_network = true, .pass_listen = true}},
+};
+
+static void plan_table(void)
+{
+	for (size_t r = 0; r < COUNT_OF(plan_rows); r++) {
+		test_row("%s", plan_rows[r].what);
+		struct filter_options got =
+			filter_canonical(filter_options_for(&plan_rows[r].in));
+		CHECK(filter_options_equal(&got, &plan_rows[r].want));
+		/* ...and the shim has a program for it. */
+		CHECK(filter_program_find(seccomp_programs,
+					  seccomp_programs_count, &got) != NULL);
+	}
+	test_row(NULL);
+}
+
+/* Every input the shim can meet finds a program that was generated for
+ * exactly its options; options nothing asks for find none (the shim then
+ * refuses to run: fail closed). */
+static void every_plan_has_a_program(void)
+{
+	for (unsigned bits = 0; bits < 256; bits++)
+		for (int enc = ENCLOSING_NONE; enc <= ENCLOSING_WRITES; enc++) {
+			struct filter_inputs in = {
+				.allow_network = bits & 1,
+				.allow_local_binding = bits & 2,
+				.has_proxy_ports = bits & 4,
+				.has_unix_sockets = bits & 8,
+				.has_mediated_roots = bits & 16,
+				.mediate_reads = bits & 32,
+				.wants_supervisor = bits & 64,
+				.nested = bits & 128,
+				.enclosing = (enum enclosing)enc,
+			};
+			struct filter_options o = filter_options_for(&in);
+			const struct filter_program *p = filter_program_find(
+				seccomp_programs, seccomp_programs_count, &o);
+			if (!p) {
+				test_fail(__FILE__, __LINE__,
+					  "inputs %#x/%d: no program", bits, enc);
+				continue;
+			}
+			struct filter_options c = filter_canonical(o);
+			CHECK(filter_options_equal(&p->opt, &c));
+		}
+	/* A listener with a refused bind is no plan's: nothing for it. */
+	struct filter_options odd = {.listener = true, .deny_bind = true};
+	CHECK(filter_program_find(seccomp_programs, seccomp_programs_count,
+				  &odd) == NULL);
+	CHECK_INT(seccomp_install(&odd), -1);
+	CHECK_INT(errno, ENOENT);
+}
+
 const struct test_case seccomp_tests[] = {
+	TEST_CASE(plan_table),
+	TEST_CASE(every_plan_has_a_program),
+	TEST_CASE(programs_match_libseccomp),
 	TEST_CASE(notify_traps_exactly),
 	TEST_CASE(combined_is_stacked),
 	TEST_CASE(program_is_valid),
