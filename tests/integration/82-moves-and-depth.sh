@@ -58,13 +58,27 @@ allowWrite = .
 allowWrite = $o
 denyWrite = .git/hooks
 INI
-rm -rf "$p/.git" "$o/race"
-mkdir -p "$o/race"
-check "baseline: the race wins unconfined" 3 "$TRY" race-type-swap 3000 "$o/race" "$p/.git"
-rm -rf "$p/.git" "$o/race" && mkdir -p "$o/race"
-check "a racer swapping a file for a tree cannot plant .git/hooks" 0 \
-	"$LS" -- "$TRY" race-type-swap "${RACE_N:-1500}" "$o/race" "$p/.git"
-pass "no .git/hooks/pre-commit" test ! -e "$p/.git/hooks/pre-commit"
+# Whether a try wins is up to the scheduler: a loaded machine may need
+# more of them, and one where none wins cannot show the attack fail.
+race_wins_unconfined() {
+	local n
+	for n in 3000 10000 30000; do
+		rm -rf "$p/.git" "$o/race" && mkdir -p "$o/race"
+		"$TRY" race-type-swap "$n" "$o/race" "$p/.git" >"$T/out" 2>"$T/err" </dev/null
+		[ $? = 3 ] && return 0
+	done
+	return 1
+}
+if race_wins_unconfined; then
+	_tap_result ok "baseline: the race wins unconfined"
+	rm -rf "$p/.git" "$o/race" && mkdir -p "$o/race"
+	check "a racer swapping a file for a tree cannot plant .git/hooks" 0 \
+		"$LS" -- "$TRY" race-type-swap "${RACE_N:-1500}" "$o/race" "$p/.git"
+	pass "no .git/hooks/pre-commit" test ! -e "$p/.git/hooks/pre-commit"
+else
+	skip "a racer swapping a file for a tree cannot plant .git/hooks" \
+		"unconfined the race never won in 43000 tries: $(head -n 1 "$T/out")"
+fi
 
 # 3. Metadata on a denied file reached by a path longer than PATH_MAX from
 # the root: the supervisor cannot name it, so it refuses.
