@@ -6,6 +6,15 @@ set -eu
 [ -n "${BENCH_DEBUG:-}" ] && set -x
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$here/../build
+# BENCH_BASELINE=DIR: an earlier build (its landstrip-exec and
+# landstrip-supervisor) measured in the same interleaved runs, so that a
+# change is judged against what it replaces on the same noisy machine.
+base=${BENCH_BASELINE:-}
+if [ -n "$base" ] && { ! [ -x "$base/landstrip-exec" ] ||
+	! [ -x "$base/landstrip-supervisor" ]; }; then
+	echo "bench: BENCH_BASELINE=$base has no landstrip-exec and landstrip-supervisor" >&2
+	exit 1
+fi
 runs=${BENCH_RUNS:-2000}
 cc -O2 -o "$bin/spawnbench" "$here/helpers/spawnbench.c"
 
@@ -64,6 +73,11 @@ args=("$runs" "direct /bin/true" /bin/true
 	--- "realistic (per-tool supervisor)" "$ls" -- /bin/true
 	--- "realistic without the proxy port" "$ls" -c "$c/no-proxy.ini" -- /bin/true
 	--- "two write roots only" "$ls" -c "$c/writes-only.ini" -- /bin/true)
+if [ -n "$base" ]; then
+	args+=(--- "realistic, baseline" "$base/landstrip-exec" -- /bin/true
+		--- "two write roots only, baseline" "$base/landstrip-exec" \
+		-c "$c/writes-only.ini" -- /bin/true)
+fi
 # The Rust original, when installed from npm, side by side.
 rust=$(command -v landstrip 2>/dev/null || true)
 if [ -n "$rust" ]; then
@@ -76,10 +90,12 @@ echo "in a session (landstrip-supervisor -- AGENT), with its ruleset cache:"
 "$bin/landstrip-supervisor" -- "$bin/spawnbench" "$runs" "direct /bin/true" /bin/true \
 	--- "realistic (session supervisor)" "$ls" -- /bin/true \
 	--- "no proxy port (session)" "$ls" -c "$c/no-proxy.ini" -- /bin/true \
+	${base:+--- "realistic (session), baseline shim" "$base/landstrip-exec" -- /bin/true} \
 	| tee -a "$t/result"
 for what in "realistic (per-tool supervisor)" "realistic without the proxy port" \
 	"two write roots only" "realistic (session supervisor)" \
-	"no proxy port (session)"; do
+	"no proxy port (session)" ${base:+"realistic, baseline" \
+	"two write roots only, baseline" "realistic (session), baseline shim"}; do
 	printf 'shim/direct ratio, %s: %sx\n' "$what" \
 		"$(awk -v w="  $what median" '{sub(/ +median/, " median")} index($0, w) {print $NF}' \
 			"$t/result" | tr -d x)"
@@ -108,6 +124,26 @@ echo "brokered loopback bind, median of 5 runs' medians, p90 in us [target: at m
 printf '  %-34s %s\n' "unconfined" "$(bind_runs "$try")"
 printf '  %-34s %s\n' "per-tool supervisor" "$(bind_runs "$ls" -c "$c/broker.ini" -- "$try")"
 printf '  %-34s %s\n' "session supervisor" "$(bind_runs "$sup" -- "$ls" -c "$c/broker.ini" -- "$try")"
+if [ -n "$base" ]; then
+	# The two builds alternate, run by run, so that drift hits both.
+	bind_ab() { # LABEL CMD... (with @ for the build's directory)
+		local label=$1 i new=() old=()
+		shift
+		for i in 1 2 3 4 5; do
+			new+=("$("${@//@/$bin}" bind-latency 3000)")
+			old+=("$("${@//@/$base}" bind-latency 3000)")
+		done
+		for which in new old; do
+			local -n r=$which
+			printf '  %-34s %s\n' "$label, $which" \
+				"$(printf '%s\n' "${r[@]}" | sort -n | sed -n 3p)"
+		done
+	}
+	echo "  this build against BENCH_BASELINE, alternating runs:"
+	bind_ab "per-tool supervisor" @/landstrip-exec -c "$c/broker.ini" -- "$try"
+	bind_ab "session supervisor" @/landstrip-supervisor -- @/landstrip-exec \
+		-c "$c/broker.ini" -- "$try"
+fi
 # A session supervisor keeps a sandbox for every background daemon a tool
 # left running; 64 idle ones alive must not slow the others' calls.
 export -f bind_runs
