@@ -97,50 +97,122 @@ static void rule(scmp_filter_ctx ctx, uint32_t action, int nr,
 #define LOW32(i, v) SCMP_CMP(i, SCMP_CMP_MASKED_EQ, 0xffffffffU, (v))
 /* Any of the bits in B set in argument I. */
 #define HAS_BIT(i, b) SCMP_CMP(i, SCMP_CMP_MASKED_EQ, (b), (b))
-/* The socket type without SOCK_NONBLOCK and SOCK_CLOEXEC. */
-#define SOCK_TYPE(i, t) SCMP_CMP(i, SCMP_CMP_MASKED_EQ, SOCK_TYPE_MASK, (t))
 
 #define EACCES_ SCMP_ACT_ERRNO(EACCES)
 #define EPERM_ SCMP_ACT_ERRNO(EPERM)
 #define EAFNO_ SCMP_ACT_ERRNO(EAFNOSUPPORT)
 
-/* socket(FAMILY, type, ...) refused with EACCES unless the type is one of
- * KEEP[0..N) (types are 4 bits: every other one is listed). */
-static void refuse_types_but(scmp_filter_ctx ctx, int nr, int family,
-			     const int *keep, size_t n)
+/* A masked pattern: the values whose bits under MASK are DATUM. */
+struct pattern {
+	uint32_t mask, datum;
+};
+
+static bool in_list(uint64_t v, const uint64_t *list, size_t n)
 {
-	for (int t = 0; t <= SOCK_TYPE_MASK; t++) {
-		bool kept = false;
-		for (size_t i = 0; i < n; i++)
-			kept = kept || keep[i] == t;
-		if (!kept)
-			RULE(ctx, EACCES_, nr, LOW32(0, family), SOCK_TYPE(1, t));
+	for (size_t i = 0; i < n; i++)
+		if (list[i] == v)
+			return true;
+	return false;
+}
+
+/* A few masked patterns over the low BITS bits that together match every
+ * value 0..HIGHEST not in KEEP[0..N) and no value in KEEP: one rule each
+ * instead of one per value, so the program stays short (the kernel JIT-
+ * compiles every instruction of it when it is attached).  Values above
+ * HIGHEST that a pattern also matches must be refused by the caller with
+ * the same action anyway.  Greedy: the pattern that matches most of what
+ * is left, the one with fewer bits on a tie.  Returns the count. */
+static size_t cover(unsigned bits, uint64_t highest, const uint64_t *keep,
+		    size_t n, struct pattern *out, size_t cap)
+{
+	uint32_t all = (1U << bits) - 1;
+	bool left[64] = {false};
+	size_t count = 0;
+	for (uint64_t v = 0; v <= highest; v++)
+		left[v] = !in_list(v, keep, n);
+	for (;;) {
+		struct pattern best = {0, 0};
+		int best_gain = 0;
+		for (uint32_t m = 0; m <= all; m++)
+			for (uint32_t d = m;; d = (d - 1) & m) {
+				bool clean = true;
+				for (size_t i = 0; i < n && clean; i++)
+					clean = (keep[i] & m) != d;
+				int gain = 0;
+				for (uint64_t v = 0; clean && v <= highest; v++)
+					gain += left[v] && (v & m) == d;
+				if (clean && (gain > best_gain ||
+					      (gain == best_gain && gain > 0 &&
+					       __builtin_popcount(m) <
+						       __builtin_popcount(best.mask)))) {
+					best = (struct pattern){m, d};
+					best_gain = gain;
+				}
+				if (d == 0)
+					break;
+			}
+		if (best_gain == 0)
+			break;
+		if (count == cap)
+			die("too many patterns");
+		out[count++] = best;
+		for (uint64_t v = 0; v <= highest; v++)
+			if ((v & best.mask) == best.datum)
+				left[v] = false;
+	}
+	for (uint64_t v = 0; v <= highest; v++)
+		if (left[v])
+			die("value %llu cannot be refused by a pattern",
+			    (unsigned long long)v);
+	return count;
+}
+
+/* Argument 0 (the family of socket and socketpair) in its low 32 bits:
+ * exactly F, or either of AF_INET and AF_INET6, which differ in one bit
+ * (2 and 10): one rule for both keeps the program short. */
+#define FAMILY(f) SCMP_CMP(0, SCMP_CMP_MASKED_EQ, 0xffffffffU, (f))
+#define FAMILY_INET_ANY                                                     \
+	SCMP_CMP(0, SCMP_CMP_MASKED_EQ, ~(uint32_t)(AF_INET ^ AF_INET6), AF_INET)
+_Static_assert((AF_INET ^ AF_INET6) == 8 && (AF_INET & 8) == 0,
+	       "AF_INET and AF_INET6 differ in bit 3 alone");
+
+/* Argument ARG of NR refused with ACTION unless it is one of KEEP[0..N),
+ * all of them at most HIGHEST (below 32): any value above HIGHEST, with
+ * the high half compared too, and the rest by patterns over the low bits.
+ * With a FAMILY comparison, only where argument 0 matches it. */
+static void refuse_values_but(scmp_filter_ctx ctx, uint32_t action, int nr,
+			      const struct scmp_arg_cmp *family, unsigned arg,
+			      uint64_t highest, const uint64_t *keep, size_t n)
+{
+	unsigned bits = 0;
+	while ((1ULL << bits) <= highest)
+		bits++;
+	struct pattern p[32];
+	size_t np = cover(bits, highest, keep, n, p, 32);
+	for (size_t i = 0; i <= np; i++) {
+		/* The last one: everything above HIGHEST. */
+		struct scmp_arg_cmp c =
+			i < np ? SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, p[i].mask,
+					  p[i].datum)
+			       : SCMP_CMP(arg, SCMP_CMP_GT, highest);
+		if (!family)
+			rule(ctx, action, nr, 1, &c);
+		else
+			RULE(ctx, action, nr, *family, c);
 	}
 }
 
-/* Argument ARG of socket(FAMILY, ...) refused with ACTION unless it is
- * 0..HIGHEST with a zero high half, and one of KEEP[0..N). */
-static void refuse_values_but(scmp_filter_ctx ctx, uint32_t action, int nr,
-			      int family, unsigned arg, uint64_t highest,
-			      const uint64_t *keep, size_t n)
+/* socket(FAMILY, type, ...) refused with EACCES unless the type (4 bits,
+ * without SOCK_NONBLOCK and SOCK_CLOEXEC) is one of KEEP[0..N). */
+static void refuse_types_but(scmp_filter_ctx ctx, int nr,
+			     struct scmp_arg_cmp family, const uint64_t *keep,
+			     size_t n)
 {
-	for (uint64_t v = 0; v <= highest; v++) {
-		bool kept = false;
-		for (size_t i = 0; i < n; i++)
-			kept = kept || keep[i] == v;
-		if (kept)
-			continue;
-		if (family < 0)
-			RULE(ctx, action, nr, SCMP_CMP(arg, SCMP_CMP_EQ, v));
-		else
-			RULE(ctx, action, nr, LOW32(0, family),
-			     SCMP_CMP(arg, SCMP_CMP_EQ, v));
-	}
-	if (family < 0)
-		RULE(ctx, action, nr, SCMP_CMP(arg, SCMP_CMP_GT, highest));
-	else
-		RULE(ctx, action, nr, LOW32(0, family),
-		     SCMP_CMP(arg, SCMP_CMP_GT, highest));
+	struct pattern p[16];
+	size_t np = cover(4, SOCK_TYPE_MASK, keep, n, p, 16);
+	for (size_t i = 0; i < np; i++)
+		RULE(ctx, EACCES_, nr, family,
+		     SCMP_CMP(1, SCMP_CMP_MASKED_EQ, p[i].mask, p[i].datum));
 }
 
 static void socket_rules(scmp_filter_ctx ctx, const struct filter_options *o)
@@ -149,20 +221,17 @@ static void socket_rules(scmp_filter_ctx ctx, const struct filter_options *o)
 	/* Families other than these four: EAFNOSUPPORT, as a kernel
 	 * without them would answer. */
 	const uint64_t families[] = {AF_UNIX, AF_INET, AF_INET6, AF_NETLINK};
-	refuse_values_but(ctx, EAFNO_, nr, -1, 0, AF_NETLINK, families, 4);
+	refuse_values_but(ctx, EAFNO_, nr, NULL, 0, AF_NETLINK, families, 4);
 
 	/* TCP only without the network: UDP, raw, SCTP and MPTCP are
 	 * outside Landlock's TCP port rules and would reach the network
 	 * unchecked (THREATS.md #5). */
 	if (!o->allow_network) {
-		const int stream[] = {SOCK_STREAM};
+		const uint64_t stream[] = {SOCK_STREAM};
 		const uint64_t tcp[] = {0, IPPROTO_TCP};
-		for (int f = 0; f < 2; f++) {
-			int family = f ? AF_INET6 : AF_INET;
-			refuse_types_but(ctx, nr, family, stream, 1);
-			refuse_values_but(ctx, EACCES_, nr, family, 2,
-					  IPPROTO_TCP, tcp, 2);
-		}
+		const struct scmp_arg_cmp inet = FAMILY_INET_ANY;
+		refuse_types_but(ctx, nr, inet, stream, 1);
+		refuse_values_but(ctx, EACCES_, nr, &inet, 2, IPPROTO_TCP, tcp, 2);
 	}
 	/* Pathname unix sockets reach docker.sock and session buses, and
 	 * Landlock does not mediate connect(2) to them (THREATS.md #1): no
@@ -170,16 +239,16 @@ static void socket_rules(scmp_filter_ctx ctx, const struct filter_options *o)
 	 * and seqpacket ones, whose connect(2) it decides.  A datagram
 	 * socket could sendto(2) any pathname socket unmediated. */
 	if (o->unix_streams) {
-		const int connected[] = {SOCK_STREAM, SOCK_SEQPACKET};
-		refuse_types_but(ctx, nr, AF_UNIX, connected, 2);
+		const uint64_t connected[] = {SOCK_STREAM, SOCK_SEQPACKET};
+		refuse_types_but(ctx, nr, FAMILY(AF_UNIX), connected, 2);
 	} else {
-		RULE(ctx, EACCES_, nr, LOW32(0, AF_UNIX));
+		RULE(ctx, EACCES_, nr, FAMILY(AF_UNIX));
 	}
 	/* Routing queries (getifaddrs, AI_ADDRCONFIG) reach no network;
 	 * every other netlink protocol is refused. */
 	const uint64_t route[] = {NETLINK_ROUTE};
-	refuse_values_but(ctx, EACCES_, nr, AF_NETLINK, 2, NETLINK_ROUTE,
-			  route, 1);
+	const struct scmp_arg_cmp netlink = FAMILY(AF_NETLINK);
+	refuse_values_but(ctx, EACCES_, nr, &netlink, 2, NETLINK_ROUTE, route, 1);
 }
 
 static void socketpair_rules(scmp_filter_ctx ctx)
@@ -188,9 +257,9 @@ static void socketpair_rules(scmp_filter_ctx ctx)
 	 * pair could be reconnected or sendto()'d to a pathname socket. */
 	int nr = SCMP_SYS(socketpair);
 	const uint64_t unix_only[] = {AF_UNIX};
-	refuse_values_but(ctx, EAFNO_, nr, -1, 0, AF_UNIX, unix_only, 1);
-	const int connected[] = {SOCK_STREAM, SOCK_SEQPACKET};
-	refuse_types_but(ctx, nr, AF_UNIX, connected, 2);
+	refuse_values_but(ctx, EAFNO_, nr, NULL, 0, AF_UNIX, unix_only, 1);
+	const uint64_t connected[] = {SOCK_STREAM, SOCK_SEQPACKET};
+	refuse_types_but(ctx, nr, FAMILY(AF_UNIX), connected, 2);
 }
 
 /* The rules that need no supervisor. */
