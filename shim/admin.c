@@ -30,7 +30,7 @@ static char *admin_real_program(const char *name, char *err, size_t errlen)
 			     strlen(embedded_default_config), name, err, errlen);
 	config_merge(&cfg, &p);
 	if (p.program) {
-		char *pinned = path_expand(p.program, admin_ctx->cwd,
+		char *pinned = path_expand(p.program, admin_ctx->project_dir,
 					   admin_ctx->home, err, errlen);
 		return pinned ? program_check(pinned, &admin_ctx->self, &status,
 					      err, errlen)
@@ -101,7 +101,7 @@ int administer(const struct cli *cli, const struct context *ctx,
 	char *dir = cli->wrapper_dir
 			    ? path_expand(cli->wrapper_dir, ctx->cwd, ctx->home,
 					  err, sizeof err)
-			    : wrappers_default_dir(cfg, ctx->cwd, ctx->home, err,
+			    : wrappers_default_dir(cfg, ctx->project_dir, ctx->home, err,
 						   sizeof err);
 	if (!dir)
 		die(EXIT_SETUP_ERROR, "%s", err);

@@ -82,10 +82,14 @@ static void choose_config(struct context *ctx, const char *explicit_config)
 				    ? xstrdup(ctx->config_path)
 				    : path_join(ctx->cwd, ctx->config_path);
 		path_normalize(abs);
+		/* The file itself, not its directory: a config beside the
+		 * project (-c ./landstrip.ini) must not make the project
+		 * read-only.  Inside a write root this is a deny like any
+		 * other: the file cannot be written, replaced, removed or
+		 * linked to a writable name, and the rest of the root stays
+		 * writable (lowering carves or mediates it).  The default
+		 * config directories are protected whole, above. */
 		add_mandatory(ctx, abs, "config file");
-		char *dir = dir_of(abs);
-		add_mandatory(ctx, dir, "config directory");
-		free(dir);
 		free(abs);
 	}
 }
@@ -118,7 +122,33 @@ static void find_self(struct context *ctx)
 	}
 }
 
-void context_init(struct context *ctx, const char *explicit_config)
+/* The project directory: our own directory at the top of a process tree;
+ * nested, the one the outermost shim recorded.  A tool may rewrite the
+ * variable for its children, but a nested sandbox is a Landlock layer on
+ * top of the enclosing one, and an enclosing supervisor applies both
+ * policies: a wrong project directory can only narrow what the nested
+ * tool may do, never widen it. */
+static void choose_project_dir(struct context *ctx, bool nested)
+{
+	const char *inherited = getenv(PROJECT_DIR_ENV);
+	struct stat st;
+	if (!nested || !inherited || !*inherited) {
+		ctx->project_dir = ctx->cwd;
+		return;
+	}
+	if (inherited[0] != '/' || stat(inherited, &st) < 0 ||
+	    !S_ISDIR(st.st_mode))
+		die(EXIT_SETUP_ERROR,
+		    "%s=%s: not an absolute path to a directory (it says what "
+		    "\".\" means in a nested sandbox; unset it to use the "
+		    "current directory)", PROJECT_DIR_ENV, inherited);
+	ctx->project_dir = xstrdup(inherited);
+	path_normalize(ctx->project_dir);
+	ctx->project_inherited = true;
+}
+
+void context_init(struct context *ctx, const char *explicit_config,
+		  bool nested)
 {
 	memset(ctx, 0, sizeof *ctx);
 	char buf[PATH_MAX];
@@ -127,6 +157,7 @@ void context_init(struct context *ctx, const char *explicit_config)
 			  "cannot determine the current directory, which "
 			  "relative policy paths are resolved against");
 	ctx->cwd = xstrdup(buf);
+	choose_project_dir(ctx, nested);
 	ctx->home = getenv("HOME");
 	find_self(ctx);
 	choose_config(ctx, explicit_config);
@@ -165,8 +196,8 @@ void context_add_setting_denies(struct context *ctx, const struct config *cfg)
 		if (!paths[i])
 			continue;
 		char err[256];
-		char *abs = path_expand(paths[i], ctx->cwd, ctx->home, err,
-					sizeof err);
+		char *abs = path_expand(paths[i], ctx->project_dir, ctx->home,
+					err, sizeof err);
 		if (!abs)
 			die(EXIT_SETUP_ERROR, "%s: %s", cfg->origin, err);
 		add_mandatory(ctx, abs, why[i]);

@@ -7,12 +7,18 @@
 #include "../config/config.h"
 #include "../config/lower.h"
 
+#include <stdbool.h>
 #include <sys/stat.h>
 
 #define MAX_MANDATORY 16
 
 struct context {
-	char *cwd;
+	char *cwd;                /* where the shim runs: -c paths */
+	/* What "." and relative paths in the policy mean: the directory the
+	 * outermost landstrip-exec of this process tree started in, handed
+	 * down to nested ones in LANDSTRIP_PROJECT_DIR. */
+	char *project_dir;
+	bool project_inherited;   /* from LANDSTRIP_PROJECT_DIR (nested) */
 	const char *home;
 	char *self_path;          /* the shim binary, canonical */
 	struct stat self;
@@ -22,8 +28,13 @@ struct context {
 	size_t mandatory_count;
 };
 
-/* Fill CTX; dies with a setup error when the basics are missing. */
-void context_init(struct context *ctx, const char *explicit_config);
+/* The variable that carries the project directory to nested shims. */
+#define PROJECT_DIR_ENV "LANDSTRIP_PROJECT_DIR"
+
+/* Fill CTX; NESTED: inside a landstrip sandbox already.  Dies with a setup
+ * error when the basics are missing. */
+void context_init(struct context *ctx, const char *explicit_config,
+		  bool nested);
 
 /* Load the config CTX points at (or the embedded default) into CFG; dies
  * with "file:line: ..." on any error. */

@@ -218,7 +218,8 @@ static const char *report_destination(const struct context *ctx,
 	if (!r || strcmp(r, "stderr") == 0 || strcmp(r, "none") == 0)
 		return r;
 	char err[256];
-	char *path = path_expand(r, ctx->cwd, ctx->home, err, sizeof err);
+	char *path = path_expand(r, ctx->project_dir, ctx->home, err,
+				 sizeof err);
 	if (!path)
 		die(EXIT_SETUP_ERROR, "%s:%d: %s", cfg->settings.report_src.file,
 		    cfg->settings.report_src.line, err);
@@ -247,7 +248,7 @@ static const char *configured_supervisor(const struct context *ctx,
 {
 	char err[256];
 	return cfg->settings.supervisor
-		       ? path_expand(cfg->settings.supervisor, ctx->cwd,
+		       ? path_expand(cfg->settings.supervisor, ctx->project_dir,
 				     ctx->home, err, sizeof err)
 		       : NULL;
 }
@@ -270,7 +271,7 @@ static char *find_program(const struct cli *cli, const struct policy *p,
 	int status = EXIT_NOT_FOUND;
 	char *program;
 	if (cli->wrapper && p->program) {
-		char *pinned = path_expand(p->program, ctx->cwd, ctx->home, err,
+		char *pinned = path_expand(p->program, ctx->project_dir, ctx->home, err,
 					   sizeof err);
 		if (!pinned)
 			die(EXIT_SETUP_ERROR, "%s:%d: %s", p->program_src.file,
@@ -307,8 +308,12 @@ int main(int argc, char **argv)
 	const char *env_debug = getenv("LANDSTRIP_DEBUG");
 	diag_debug_enabled = cli.debug || (env_debug && strcmp(env_debug, "1") == 0);
 
+	/* Inside a landstrip sandbox already?  Then "." is the project
+	 * directory the outermost shim recorded, and whatever this policy
+	 * needs, it narrows statically (see confine). */
+	bool nested = mediation_nested();
 	struct context ctx;
-	context_init(&ctx, cli.config);
+	context_init(&ctx, cli.config, nested);
 	struct config cfg;
 	context_load_config(&ctx, &cfg, cli.profile);
 	context_add_setting_denies(&ctx, &cfg);
@@ -323,7 +328,7 @@ int main(int argc, char **argv)
 				: NULL;
 
 	struct lower_env env = {
-		.cwd = ctx.cwd,
+		.cwd = ctx.project_dir,
 		.home = ctx.home,
 		.mandatory = ctx.mandatory,
 		.mandatory_count = ctx.mandatory_count,
@@ -341,9 +346,6 @@ int main(int argc, char **argv)
 	rep.abi_needed = landlock_abi_needed(allow_network, &rep.abi_needed_why);
 	const char *problem = unenforceable(&policy, rep.abi, abi_errno, err,
 					    sizeof err);
-	/* Inside a landstrip sandbox already?  Then whatever this policy
-	 * needs, it narrows statically (see confine). */
-	bool nested = mediation_nested();
 	if ((cli.action == ACTION_CHECK || diag_debug_enabled) &&
 	    mediation_needed(&policy))
 		rep.mediation = describe_mediation(nested);
@@ -438,6 +440,9 @@ int main(int argc, char **argv)
 		report_policy(stderr, &rep);
 	}
 
+	/* Nested shims below resolve "." as we did. */
+	if (setenv(PROJECT_DIR_ENV, ctx.project_dir, 1) < 0)
+		die_errno(EXIT_SETUP_ERROR, "cannot set %s", PROJECT_DIR_ENV);
 	confine(&ll, &wire, &plan);
 	mediation_close_session();
 	exec_tool(program, argv0_for(program, cli.command));

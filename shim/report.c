@@ -117,6 +117,10 @@ void report_policy(FILE *out, const struct report *r)
 	if (r->program)
 		fprintf(out, "program: %s\n", r->program);
 	fprintf(out, "directory: %s\n", r->ctx->cwd);
+	if (r->ctx->project_inherited)
+		fprintf(out, "project directory: %s (what \".\" means here: "
+			     "the outermost landstrip-exec started there)\n",
+			r->ctx->project_dir);
 	if (r->abi > 0)
 		fprintf(out, "landlock: kernel ABI %d; this policy needs ABI %d "
 			     "(%s)\n",

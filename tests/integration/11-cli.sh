@@ -41,8 +41,10 @@ check "exec in place keeps the PID" 0 bash -c "pid=\$BASHPID; exec \"$LS\" -- ba
 # Arguments and environment pass untouched, including odd ones.
 check "arguments untouched" 0 "$LS" -- "$TRY" exec /bin/sh -c 'test "$1" = "a  b" && test "$2" = "" && test "$3" = "--check"' sh "a  b" "" --check
 check "environment untouched" 0 env FOO='x y' "$LS" -- sh -c 'test "$FOO" = "x y"'
+# One variable is added: LANDSTRIP_PROJECT_DIR, what "." means to nested
+# shims (the directory the outermost one started in).
 env -i PATH="$PATH" HOME="$HOME" LANDSTRIP_CONFIG="$LANDSTRIP_CONFIG" "$LS" -- env >"$T/env.out"
-if [ "$(sort "$T/env.out")" = "$(printf 'HOME=%s\nLANDSTRIP_CONFIG=%s\nPATH=%s\n' "$HOME" "$LANDSTRIP_CONFIG" "$PATH" | sort)" ]; then
+if [ "$(sort "$T/env.out")" = "$(printf 'HOME=%s\nLANDSTRIP_CONFIG=%s\nLANDSTRIP_PROJECT_DIR=%s\nPATH=%s\n' "$HOME" "$LANDSTRIP_CONFIG" "$PWD" "$PATH" | sort)" ]; then
 	_tap_result ok "no variable added or removed"
 else
 	_tap_result "not ok" "no variable added or removed"

@@ -101,7 +101,9 @@ check "overwrite the supervisor next to the shim" 1 "$LS2" -- "$TRY" append "$T/
 check "plant a file beside the shim (its directory is not the root's)" 0 "$LS2" -- "$TRY" create "$T/bin/other"
 check "edit the config in use" 1 "$LS2" -- "$TRY" append "$T/cfg/config.ini"
 check "replace the config by rename" 1 "$LS2" -- sh -c "echo '[sandbox]' > $T/outside/x.ini && mv $T/outside/x.ini $T/cfg/config.ini"
-check "create a file beside the config" 1 "$LS2" -- "$TRY" create "$T/cfg/other.ini"
+# The config file is protected, not its directory (it may be the project).
+check "a file beside the config may be created" 0 "$LS2" -- "$TRY" create "$T/cfg/other.ini"
+check "the config file cannot be replaced by a new one" 2 "$LS2" -- sh -c "rm -f $T/cfg/config.ini; echo '[sandbox]' > $T/cfg/config.ini"
 check "plant a default config for later" 1 "$LS2" -- sh -c "mkdir -p $HOME/.config/landstrip && echo '[sandbox]' > $HOME/.config/landstrip/config.ini"
 test -e "$HOME/.config/landstrip/config.ini" && _tap_result "not ok" "no planted config" ||
 	_tap_result ok "no planted config"

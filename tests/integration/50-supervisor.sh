@@ -506,10 +506,13 @@ cat >"$T/cfg2/config.ini" <<INI
 allowWrite = $T
 allowLocalBinding = true
 INI
-check "plant a socket in the config file's own directory" 1 \
-	"$LS" -c "$T/cfg2/config.ini" -- "$TRY" unix-bind "$T/cfg2/planted.sock"
+check "plant a socket at the config file's path" 1 \
+	"$LS" -c "$T/cfg2/config.ini" -- sh -c 'rm -f "$1"; exec "$2" unix-bind "$1"' sh \
+	"$T/cfg2/config.ini" "$TRY"
 check_out "refused with EACCES" '^EACCES$'
-pass "nothing planted" test ! -e "$T/cfg2/planted.sock"
+pass "the config file is still there" test -f "$T/cfg2/config.ini"
+check "a socket beside the config file is another matter" 0 \
+	"$LS" -c "$T/cfg2/config.ini" -- "$TRY" unix-bind "$T/cfg2/beside.sock"
 
 # =================================================================================
 # The seccomp side doors stay shut in a mediated sandbox (THREATS.md #3, #6, #7)

@@ -742,10 +742,10 @@ denyWrite = $p/.git/hooks
 allowWrite = $CFG/sub
 INI
 mkdir -p "$CFG/sub"
-check "a built-in deny inside a mediated root: the config directory" 1 in_cfg wide "$TRY" create "$CFG/planted.ini"
+check "a built-in deny inside a mediated root: the config file" 1 in_cfg wide "$TRY" write "$CFG/wide.ini"
 check_out "refused with EACCES" '^EACCES$'
-check_err "the line says landstrip's own files are never writable" "^landstrip: refused create $(re "$CFG/planted.ini") by try \\(pid [0-9]+\\): landstrip's own .* is never writable\$"
-check "a more specific allowWrite does not lift it" 1 in_cfg wide "$TRY" create "$CFG/sub/x"
+check_err "the line says landstrip's own files are never writable" "^landstrip: refused create $(re "$CFG/wide.ini") by try \\(pid [0-9]+\\): landstrip's own config file is never writable\$"
+check "beside it, the directory is the write root's" 0 in_cfg wide "$TRY" create "$CFG/sub/x"
 check "the config file itself" 1 in_cfg wide "$TRY" append "$CFG/wide.ini" x
 check "the default wrapper directory (absent) cannot be made" 1 in_cfg wide sh -c 'mkdir -p "$HOME/.local/share/landstrip/bin"'
 pass "it was not made" test ! -e "$HOME/.local/share/landstrip/bin"
