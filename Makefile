@@ -95,10 +95,16 @@ $(BUILD)/try: | $(BUILD)
 $(BUILD)/landstrip-supervisor: | $(BUILD)
 $(BUILD)/unit-tests: tests/unit/*.c tests/unit/*.h $(CONFIG_SRC) $(HEADERS) shim/seccomp.c shim/program.c \
 		config/protocol.c config/protocol.h supervisor/decide.c supervisor/decide.h \
-		supervisor/decide_write.c config/cache_wire.c supervisor/recent.c supervisor/watch.c
+		supervisor/decide_write.c config/cache_wire.c supervisor/recent.c supervisor/watch.c \
+		$(BUILD)/unit-notify.o
 	$(CC) $(TEST_CFLAGS) -Isupervisor -o $@ tests/unit/*.c $(CONFIG_SRC) shim/seccomp.c shim/program.c \
 		config/protocol.c supervisor/decide.c supervisor/decide_write.c \
-		config/cache_wire.c supervisor/recent.c supervisor/watch.c -linih
+		config/cache_wire.c supervisor/recent.c supervisor/watch.c \
+		$(BUILD)/unit-notify.o -linih -lseccomp -lpthread
+
+# Apart, without -Ishim: its <seccomp.h> is libseccomp's, not shim/seccomp.h.
+$(BUILD)/unit-notify.o: supervisor/notify.c supervisor/notify.h | $(BUILD)
+	$(CC) $(filter-out -Ishim,$(TEST_CFLAGS)) -c -o $@ supervisor/notify.c
 
 $(BUILD)/try: tests/helpers/try.c
 	$(CC) -std=gnu11 $(WARN) -O1 -g -o $@ $< -lpthread
