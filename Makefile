@@ -95,15 +95,16 @@ $(BUILD)/try: | $(BUILD)
 $(BUILD)/landstrip-supervisor: | $(BUILD)
 $(BUILD)/unit-tests: tests/unit/*.c tests/unit/*.h $(CONFIG_SRC) $(HEADERS) shim/seccomp.c shim/program.c \
 		config/protocol.c config/protocol.h supervisor/decide.c supervisor/decide.h \
-		supervisor/decide_write.c config/cache_wire.c supervisor/recent.c supervisor/watch.c \
-		$(BUILD)/unit-notify.o
+		supervisor/decide_write.c config/cache_wire.c supervisor/recent.c supervisor/watch.c
 	$(CC) $(TEST_CFLAGS) -Isupervisor -o $@ tests/unit/*.c $(CONFIG_SRC) shim/seccomp.c shim/program.c \
 		config/protocol.c supervisor/decide.c supervisor/decide_write.c \
-		config/cache_wire.c supervisor/recent.c supervisor/watch.c \
-		$(BUILD)/unit-notify.o -linih -lseccomp -lpthread
+		config/cache_wire.c supervisor/recent.c supervisor/watch.c $(UNIT_NOTIFY) -linih -lseccomp -lpthread
 
-# Apart, without -Ishim: its <seccomp.h> is libseccomp's, not shim/seccomp.h.
-$(BUILD)/unit-notify.o: supervisor/notify.c supervisor/notify.h | $(BUILD)
+# supervisor/notify.c for the unit tests, compiled apart without -Ishim:
+# its <seccomp.h> is libseccomp's, not shim/seccomp.h.
+UNIT_NOTIFY := $(BUILD)/unit-notify.o
+$(BUILD)/unit-tests: $(UNIT_NOTIFY)
+$(UNIT_NOTIFY): supervisor/notify.c supervisor/notify.h | $(BUILD)
 	$(CC) $(filter-out -Ishim,$(TEST_CFLAGS)) -c -o $@ supervisor/notify.c
 
 $(BUILD)/try: tests/helpers/try.c
