@@ -51,16 +51,18 @@ MANPAGES := shim/landstrip-exec.1 config/landstrip.ini.5 supervisor/landstrip-su
 .PHONY: FORCE all check unit lint-man integration bench install uninstall clean
 all: $(BUILD)/landstrip-exec $(BUILD)/landstrip-supervisor
 
-# Redone when a link is missing: a build directory from before the
-# seccomp links has the stamp without them.
-$(MUSL_INC)/.stamp: $(if $(wildcard $(MUSL_INC)/seccomp-syscalls.h),,FORCE)
+# libseccomp's headers go in a directory of their own, for the supervisor
+# only: the shim has a seccomp.h of its own.  The stamp is redone when they
+# are missing (a build directory from before them).
+$(MUSL_INC)/.stamp: $(if $(wildcard $(MUSL_INC)/libseccomp/seccomp-syscalls.h),,FORCE)
 	mkdir -p $(MUSL_INC)
 	ln -sfn /usr/include/linux $(MUSL_INC)/linux
 	ln -sfn /usr/include/asm-generic $(MUSL_INC)/asm-generic
 	ln -sfn /usr/include/x86_64-linux-gnu/asm $(MUSL_INC)/asm
 	ln -sfn /usr/include/ini.h $(MUSL_INC)/ini.h
-	ln -sfn /usr/include/seccomp.h $(MUSL_INC)/seccomp.h
-	ln -sfn /usr/include/seccomp-syscalls.h $(MUSL_INC)/seccomp-syscalls.h
+	mkdir -p $(MUSL_INC)/libseccomp
+	ln -sfn /usr/include/seccomp.h $(MUSL_INC)/libseccomp/seccomp.h
+	ln -sfn /usr/include/seccomp-syscalls.h $(MUSL_INC)/libseccomp/seccomp-syscalls.h
 	touch $@
 
 # The supervisor's libexec path is compiled into the shim: a different
@@ -81,7 +83,7 @@ $(BUILD)/landstrip-exec: $(CONFIG_SRC) $(SHIM_SRC) $(HEADERS) $(MUSL_INC)/.stamp
 # libseccomp.a is built for glibc: supervisor/glibc_compat.c gives musl what
 # it lacks.
 $(BUILD)/landstrip-supervisor: $(SUPERVISOR_SRC) supervisor/glibc_compat.c $(HEADERS) $(MUSL_INC)/.stamp
-	$(SHIM_CC) $(ALL_CFLAGS) -Os -I$(MUSL_INC) -Iconfig -static $(LDHARDEN) -s \
+	$(SHIM_CC) $(ALL_CFLAGS) -Os -I$(MUSL_INC) -I$(MUSL_INC)/libseccomp -Iconfig -static $(LDHARDEN) -s \
 		-o $@ $(SUPERVISOR_SRC) supervisor/glibc_compat.c $(LIBSECCOMP_A) -lpthread
 
 # Test helpers and unit tests use the system compiler with sanitizers.
