@@ -28,6 +28,8 @@ BUILD := build
 # musl has no kernel or inih headers of its own: give it exactly those.
 MUSL_INC := $(BUILD)/musl-include
 INIH_A ?= /usr/lib/x86_64-linux-gnu/libinih.a
+# The supervisor's seccomp notifications (supervisor/notify.c).
+LIBSECCOMP_A ?= /usr/lib/x86_64-linux-gnu/libseccomp.a
 
 CONFIG_SRC := config/diag.c config/parse.c config/keys.c config/merge.c \
 	config/default_config.c config/paths.c config/lower.c config/system.c \
@@ -49,12 +51,18 @@ MANPAGES := shim/landstrip-exec.1 config/landstrip.ini.5 supervisor/landstrip-su
 .PHONY: FORCE all check unit lint-man integration bench install uninstall clean
 all: $(BUILD)/landstrip-exec $(BUILD)/landstrip-supervisor
 
-$(MUSL_INC)/.stamp:
+# libseccomp's headers go in a directory of their own, for the supervisor
+# only: the shim has a seccomp.h of its own.  The stamp is redone when they
+# are missing (a build directory from before them).
+$(MUSL_INC)/.stamp: $(if $(wildcard $(MUSL_INC)/libseccomp/seccomp-syscalls.h),,FORCE)
 	mkdir -p $(MUSL_INC)
 	ln -sfn /usr/include/linux $(MUSL_INC)/linux
 	ln -sfn /usr/include/asm-generic $(MUSL_INC)/asm-generic
 	ln -sfn /usr/include/x86_64-linux-gnu/asm $(MUSL_INC)/asm
 	ln -sfn /usr/include/ini.h $(MUSL_INC)/ini.h
+	mkdir -p $(MUSL_INC)/libseccomp
+	ln -sfn /usr/include/seccomp.h $(MUSL_INC)/libseccomp/seccomp.h
+	ln -sfn /usr/include/seccomp-syscalls.h $(MUSL_INC)/libseccomp/seccomp-syscalls.h
 	touch $@
 
 # The supervisor's libexec path is compiled into the shim: a different
@@ -83,10 +91,12 @@ $(BUILD)/landstrip-exec: $(CONFIG_SRC) $(SHIM_SRC) $(BUILD)/filters.c $(HEADERS)
 		{ echo "landstrip-exec is $$size bytes, over the 400 KB budget"; exit 1; }
 
 # The supervisor is static too: per-tool mode starts one on every mediated
-# call, so its start-up is on the tool's critical path.
-$(BUILD)/landstrip-supervisor: $(SUPERVISOR_SRC) $(HEADERS) $(MUSL_INC)/.stamp
-	$(SHIM_CC) $(ALL_CFLAGS) -Os -I$(MUSL_INC) -Iconfig -static $(LDHARDEN) -s \
-		-o $@ $(SUPERVISOR_SRC) -lpthread
+# call, so its start-up is on the tool's critical path.  Debian's
+# libseccomp.a is built for glibc: supervisor/glibc_compat.c gives musl what
+# it lacks.
+$(BUILD)/landstrip-supervisor: $(SUPERVISOR_SRC) supervisor/glibc_compat.c $(HEADERS) $(MUSL_INC)/.stamp
+	$(SHIM_CC) $(ALL_CFLAGS) -Os -I$(MUSL_INC) -I$(MUSL_INC)/libseccomp -Iconfig -static $(LDHARDEN) -s \
+		-o $@ $(SUPERVISOR_SRC) supervisor/glibc_compat.c $(LIBSECCOMP_A) -lpthread
 
 # Test helpers and unit tests use the system compiler with sanitizers.
 TEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g -fsanitize=address,undefined \
@@ -104,7 +114,14 @@ $(BUILD)/unit-tests: tests/unit/*.c tests/unit/*.h $(CONFIG_SRC) $(HEADERS) $(UN
 		supervisor/decide_write.c config/cache_wire.c supervisor/recent.c supervisor/watch.c
 	$(CC) $(TEST_CFLAGS) -Isupervisor -o $@ tests/unit/*.c $(CONFIG_SRC) $(UNIT_SHIM_SRC) \
 		config/protocol.c supervisor/decide.c supervisor/decide_write.c \
-		config/cache_wire.c supervisor/recent.c supervisor/watch.c -linih
+		config/cache_wire.c supervisor/recent.c supervisor/watch.c $(UNIT_NOTIFY) -linih -lseccomp -lpthread
+
+# supervisor/notify.c for the unit tests, compiled apart without -Ishim:
+# its <seccomp.h> is libseccomp's, not shim/seccomp.h.
+UNIT_NOTIFY := $(BUILD)/unit-notify.o
+$(BUILD)/unit-tests: $(UNIT_NOTIFY)
+$(UNIT_NOTIFY): supervisor/notify.c supervisor/notify.h | $(BUILD)
+	$(CC) $(filter-out -Ishim,$(TEST_CFLAGS)) -c -o $@ supervisor/notify.c
 
 $(BUILD)/try: tests/helpers/try.c
 	$(CC) -std=gnu11 $(WARN) -O1 -g -o $@ $< -lpthread

@@ -8,6 +8,7 @@
  * an inherited socket; every landstrip-exec below hands its listener to this
  * process instead of starting its own.  See landstrip-supervisor(8). */
 #include "loop.h"
+#include "notify.h"
 #include "../config/diag.h"
 
 #include <errno.h>
@@ -59,6 +60,16 @@ static bool is_seqpacket(int fd)
 	       type == SOCK_SEQPACKET;
 }
 
+/* Notifications must work here before anything is promised: a per-tool
+ * supervisor that exits unregistered makes its shim refuse to run the
+ * tool, and a session one runs no agent. */
+static void setup_notifications(void)
+{
+	const char *problem = notify_setup();
+	if (problem)
+		die_errno(EXIT_SETUP_ERROR, "supervisor: %s", problem);
+}
+
 static int serve(const char *fd_arg)
 {
 	int fd = parse_fd(fd_arg);
@@ -66,6 +77,7 @@ static int serve(const char *fd_arg)
 		die(EXIT_USAGE, "supervisor: --serve needs the fd of a seqpacket "
 				"socket, got '%s'", fd_arg);
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	setup_notifications();
 	/* landstrip-exec started us detached: a grandchild whose parent has
 	 * exited, in a session of our own, nobody's child the tool could see.
 	 * Forking here again would copy pages on the tool's critical path. */
@@ -146,6 +158,7 @@ static int witness(const char *fd_arg)
 
 static int session(char **command)
 {
+	setup_notifications();
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		die_errno(EXIT_SETUP_ERROR, "supervisor: socketpair");

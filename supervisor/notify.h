@@ -1,5 +1,7 @@
-/* Talking to the kernel about trapped syscalls: the seccomp notify ioctls
- * and access to the target process (pidfd_getfd, process_vm_readv).
+/* Talking to the kernel about trapped syscalls: seccomp notifications
+ * through libseccomp (receive, answer, is it still pending), our own ioctls
+ * for what libseccomp has no call for (ADDFD, synchronous wake-ups), and
+ * access to the target process (pidfd_getfd, process_vm_readv).
  *
  * Every look into the target is followed by a check that the notification
  * is still pending (notify_still_valid): a target that died and whose pid
@@ -12,6 +14,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+/* Once, before any other call below: check that the kernel has seccomp
+ * user notifications and size their buffers by its structures.  NULL, or
+ * what failed, with errno: the supervisor cannot mediate then. */
+const char *notify_setup(void);
 
 /* Ask for synchronous wake-ups: the supervisor runs on the CPU the target
  * blocked on, which halves the round trip (Linux 6.6+).  Whether the

@@ -49,6 +49,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
+#include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/io_uring.h>
 #include <linux/netlink.h>
@@ -2807,6 +2808,46 @@ static int cmd_seccomp_filter(int argc, char **argv)
 	return install_allow_all(0);
 }
 
+/* Run PROGRAM under a filter that refuses one use of seccomp(2), as an
+ * enclosing sandbox's filter may: "listener", a filter with a new listener
+ * (EPERM, as landstrip's own static filter refuses it, THREATS.md #3), or
+ * "notify", the notification sizes (EINVAL, as a kernel before 5.0 answers:
+ * no notifications at all).  For a supervisor started in such a place. */
+static int cmd_seccomp_refuse(int argc, char **argv)
+{
+	(void)argc;
+	bool listener = strcmp(argv[0], "listener") == 0;
+	if (!listener && strcmp(argv[0], "notify") != 0)
+		return usage_error("refuse what? '%s' (listener, notify)", argv[0]);
+	/* x86-64 seccomp(OP, FLAGS, ...): OP, and for a listener FLAGS, decide */
+	struct sock_filter prog[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 6),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_seccomp, 0, 4),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+			 listener ? SECCOMP_SET_MODE_FILTER : SECCOMP_GET_NOTIF_SIZES,
+			 0, 2),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
+		/* "notify": refused whatever FLAGS is (both ways lead there) */
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K,
+			 listener ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0xffffffffU,
+			 1, listener ? 0 : 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K,
+			 SECCOMP_RET_ERRNO | (listener ? EPERM : EINVAL)),
+	};
+	struct sock_fprog fprog = {.len = sizeof prog / sizeof prog[0],
+				   .filter = prog};
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return fail("prctl(NO_NEW_PRIVS)");
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0)
+		return fail("seccomp");
+	execv(argv[1], argv + 1);
+	return fail("execv");
+}
+
 /* ---- other syscall ABIs ------------------------------------------------ */
 
 /* Run CHILD in a fork and report how it ended: "killed SIGxxx" and exit 2
@@ -3225,6 +3266,8 @@ static const struct command commands[] = {
 	{"io-uring", 0, 0, cmd_io_uring, ""},
 	{"seccomp-listener", 0, 0, cmd_seccomp_listener, ""},
 	{"seccomp-filter", 0, 0, cmd_seccomp_filter, ""},
+	{"seccomp-refuse", 2, -1, cmd_seccomp_refuse,
+	 "listener|notify PROGRAM [ARG]..."},
 	{"i386", 0, 0, cmd_i386, ""},
 	{"x32", 0, 0, cmd_x32, ""},
 	/* processes and fds */

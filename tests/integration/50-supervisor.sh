@@ -876,6 +876,36 @@ check "inner mediated policy under an unmediated outer: bind" 1 \
 check_out "refused with EACCES" '^EACCES$'
 
 # =================================================================================
+# A supervisor started where seccomp(2) is filtered
+# =================================================================================
+# libseccomp finds out whether its notify calls work by probing seccomp(2)
+# for everything a filter of its own could use, a new listener among them.
+# Under a filter that refuses that one (as landstrip's own does, THREATS.md
+# #3), it took them for unsupported: the supervisor spun on a pending call
+# and the tool waited forever.  The supervisor needs the notifications
+# only.  Where those are refused too, it says so and the tool does not run.
+# (A copy of the shim, beside a supervisor started under such a filter.)
+mkdir -p "$T/filtered"
+cp "$LS" "$T/filtered/landstrip-exec"
+filtered_supervisor() { # what the filter refuses: listener or notify
+	printf '#!/bin/sh\nexec "%s" seccomp-refuse %s "%s" "$@"\n' "$TRY" "$1" "$SUP" \
+		>"$T/filtered/landstrip-supervisor"
+	chmod +x "$T/filtered/landstrip-supervisor"
+}
+filtered_supervisor listener
+check "new listeners refused to the supervisor: a loopback server works" 0 \
+	timeout 20 "$T/filtered/landstrip-exec" -c "$T/cfg/lb.ini" -- "$TRY" serve-self 127.0.0.1
+check "new listeners refused to the supervisor: a bind to 0.0.0.0 is refused" 1 \
+	timeout 20 "$T/filtered/landstrip-exec" -c "$T/cfg/lb.ini" -- "$TRY" bind 0.0.0.0 0
+check_out "with EACCES" '^EACCES$'
+filtered_supervisor notify
+check "no notifications for the supervisor: the tool does not run" 1 \
+	timeout 20 "$T/filtered/landstrip-exec" -c "$T/cfg/lb.ini" -- "$TRY" write "$P/no-notify"
+check_err "and the supervisor says why" \
+	'^landstrip: supervisor: seccomp user notification is not available here'
+pass "and nothing was written" test ! -e "$P/no-notify"
+
+# =================================================================================
 # Session mode: one supervisor for every shim below it
 # =================================================================================
 # A copy of the shim with no supervisor beside it: anything mediated it
