@@ -224,11 +224,13 @@ check "connect to an abstract socket listening outside" 1 "$LS" -- "$TRY" abstra
 check_out "abstract unix connect refused with EACCES" '^EACCES$'
 # Landlock's abstract-socket scope, tested on its own: the socket is made
 # outside and inherited, so socket(2) is never called inside.
-check "baseline: an inherited socket connects to the abstract name" 0 \
-	"$TRY" with-socket 7 unix stream "$TRY" abstract-connect "$abstract" 7
-check "abstract connect on an inherited socket" 1 \
-	"$TRY" with-socket 7 unix stream "$LS" -- "$TRY" abstract-connect "$abstract" 7
-check_out "refused by the Landlock scope (EPERM)" '^EPERM$'
+if needs_abi "abstract connect on an inherited socket" 6 "abstract unix socket scoping"; then
+	check "baseline: an inherited socket connects to the abstract name" 0 \
+		"$TRY" with-socket 7 unix stream "$TRY" abstract-connect "$abstract" 7
+	check "abstract connect on an inherited socket" 1 \
+		"$TRY" with-socket 7 unix stream "$LS" -- "$TRY" abstract-connect "$abstract" 7
+	check_out "refused by the Landlock scope (EPERM)" '^EPERM$'
+fi
 
 # =============================================================================
 # With a proxy port: mediated.  The supervisor performs each connect(2) and
