@@ -53,6 +53,8 @@ if command -v python3 >/dev/null; then
 	check "default: python cannot read ~/.ssh" 1 "$LS" -- python3 -c 'import os; open(os.environ["HOME"] + "/.ssh/id_ed25519").read()'
 	check "default: python cannot open a UDP socket" 1 "$LS" -- python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM)'
 	check "project-only: python cannot write outside" 1 "$LS" "${strict[@]}" -- python3 -c 'import sys; open(sys.argv[1], "w")' "$T/outside/py"
+else
+	skip "python" "python3 not installed"
 fi
 
 if command -v make >/dev/null && command -v cc >/dev/null; then
@@ -61,4 +63,6 @@ if command -v make >/dev/null && command -v cc >/dev/null; then
 	check "default: make builds a C program" 0 "$LS" -- make -s -C "$p"
 	check "default: the built program runs" 0 "$LS" -- "$p/hello"
 	check "project-only: make cannot build outside" 2 "$LS" "${strict[@]}" -- make -s -C "$p" -f - <<<"$(printf 'x:\n\ttouch %s/made\n' "$T/outside")"
+else
+	skip "make" "make or cc not installed"
 fi

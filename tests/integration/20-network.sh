@@ -16,6 +16,8 @@
 # on 0.0.0.0 so that the machine's own interface address reaches it
 # unconfined (that connection never leaves the machine).
 . "$(dirname "$0")/../lib/tap.sh"
+# The listeners outside the sandbox, and the free port, are python3's.
+needs_tool "every network check (the listeners are python3)" python3 || exit 0
 
 # refused DESC ERRNO ARG...: `$TRY ARG...` is refused inside with ERRNO,
 # with an unconfined baseline (refused_via in tests/lib/tap.sh).
