@@ -251,6 +251,8 @@ inside() {
 	fi
 }
 for MODE in per-tool session; do
+	# Yama may let no per-tool supervisor reach its tool (tests/lib/tap.sh).
+	[ "$MODE" = per-tool ] && ! needs_per_tool "per-tool: the proxy port rules" && continue
 	write_config <<-INI
 	[sandbox]
 	allowWrite = .
@@ -389,11 +391,14 @@ httpProxyPort = $proxy
 INI
 check "allowNetwork + proxy port: connect to another port" 0 "$LS" -- "$TRY" connect 127.0.0.1 "$other"
 
-# The embedded default (no config anywhere) is allowNetwork = false.
+# The embedded default (no config anywhere) is allowNetwork = false.  Its
+# write roots carve out denies, so it is mediated: per-tool here.
 unset LANDSTRIP_CONFIG
-check "default policy: connect refused" 1 "$LS" -- "$TRY" connect 127.0.0.1 "$other"
-check_out "default policy: EACCES" '^EACCES$'
-check "default policy: UDP refused" 1 "$LS" -- "$TRY" udp-send 127.0.0.1 9
-check_out "default policy: UDP EACCES" '^EACCES$'
-check "default policy: bind refused" 1 "$LS" -- "$TRY" bind 127.0.0.1 0
-check_out "default policy: bind EACCES" '^EACCES$'
+if needs_per_tool "default policy: the network refused"; then
+	check "default policy: connect refused" 1 "$LS" -- "$TRY" connect 127.0.0.1 "$other"
+	check_out "default policy: EACCES" '^EACCES$'
+	check "default policy: UDP refused" 1 "$LS" -- "$TRY" udp-send 127.0.0.1 9
+	check_out "default policy: UDP EACCES" '^EACCES$'
+	check "default policy: bind refused" 1 "$LS" -- "$TRY" bind 127.0.0.1 0
+	check_out "default policy: bind EACCES" '^EACCES$'
+fi

@@ -6,6 +6,12 @@
 # showing the same call works (or fails otherwise) unconfined, so that every
 # check can fail.  Listeners outside the sandbox are on loopback only.
 . "$(dirname "$0")/../lib/tap.sh"
+# The listeners outside the sandbox, and free ports, are python3's; the
+# supervisors are found with pgrep.
+needs_tool "every supervisor check (the listeners are python3, supervisors found with pgrep)" python3 pgrep || exit 0
+# Its policies are mediated, mostly by per-tool supervisors: where none
+# can reach its tool, this script cannot run (tests/lib/tap.sh).
+needs_per_tool "every check of this script (mediated policies)" || exit 0
 
 SUP="$(dirname "$LS")/landstrip-supervisor"
 P="$T/proj"
