@@ -161,8 +161,7 @@ needs_io_uring() {
 # this user may not do that to a process it did not start (Yama
 # ptrace_scope 1, or 2 without CAP_SYS_PTRACE, or 3), every mediated policy
 # is refused, the default one included, and only session mode works.  The
-# probe does just that: this shell starts a sleep, and try, its sibling,
-# takes one of its fds.
+# probe does just that: try takes an fd of a sleep it did not start.
 needs_per_tool() {
 	needs "$1" '^EPERM$' \
 		"per-tool supervisors cannot take their tool's fds: $(ptrace_why)" \
@@ -170,12 +169,12 @@ needs_per_tool() {
 }
 take_a_siblings_fd() {
 	local pid rc
-	sleep 30 </dev/null >/dev/null 2>&1 &
-	pid=$!
+	# Started by a throwaway sh, not by this shell: a child of this shell
+	# killed before its exec would run the EXIT trap, and remove $T.
+	pid=$(sh -c 'sleep 30 </dev/null >/dev/null 2>&1 & echo $!')
 	"$TRY" pidfd-getfd "$pid" 1
 	rc=$?
 	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
 	return "$rc"
 }
 
