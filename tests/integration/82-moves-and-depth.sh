@@ -61,13 +61,25 @@ allowWrite = .
 allowWrite = $o
 denyWrite = .git/hooks
 INI
+# Whether the race wins in 3000 tries depends on this machine (its cores,
+# its load): where it never wins unconfined, the check could not fail.
 rm -rf "$p/.git" "$o/race"
 mkdir -p "$o/race"
-check "baseline: the race wins unconfined" 3 "$TRY" race-type-swap 3000 "$o/race" "$p/.git"
-rm -rf "$p/.git" "$o/race" && mkdir -p "$o/race"
-check "a racer swapping a file for a tree cannot plant .git/hooks" 0 \
-	"$LS" -- "$TRY" race-type-swap "${RACE_N:-1500}" "$o/race" "$p/.git"
-pass "no .git/hooks/pre-commit" test ! -e "$p/.git/hooks/pre-commit"
+"$TRY" race-type-swap 3000 "$o/race" "$p/.git" >"$T/out" 2>"$T/err" </dev/null
+rc=$?
+if [ "$rc" = 3 ]; then
+	_tap_result ok "baseline: the race wins unconfined"
+	rm -rf "$p/.git" "$o/race" && mkdir -p "$o/race"
+	check "a racer swapping a file for a tree cannot plant .git/hooks" 0 \
+		"$LS" -- "$TRY" race-type-swap "${RACE_N:-1500}" "$o/race" "$p/.git"
+	pass "no .git/hooks/pre-commit" test ! -e "$p/.git/hooks/pre-commit"
+elif [ "$rc" = 0 ]; then
+	skip "a racer swapping a file for a tree cannot plant .git/hooks" \
+		"unconfined the race never won: $(head -n 1 "$T/out")"
+else # not a lost race: the helper failed
+	echo "#   expected status 3, got $rc: $TRY race-type-swap"
+	_tap_result "not ok" "baseline: the race wins unconfined"
+fi
 
 # 3. Metadata on a denied file reached by a path longer than PATH_MAX from
 # the root: the supervisor cannot name it, so it refuses.
