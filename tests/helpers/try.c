@@ -14,7 +14,8 @@
  * which call was refused).  `try` with no arguments lists them.
  *
  * Beyond the obvious: `listdir` prints the sorted entries, then "ok";
- * `getifaddrs` prints the count; `fds` prints the open fds; `i386` and
+ * `getifaddrs` prints the count; `fds` prints the open fds; `landlock-abi`
+ * prints the kernel's Landlock ABI (for checks that need one); `i386` and
  * `x32` print "killed SIGxxx" and exit 2 when the forked child died of a
  * signal; `unix-connect` and `abstract-connect` take an optional inherited
  * FD to connect instead of a new socket (to test Landlock's scopes apart
@@ -2848,6 +2849,20 @@ static int cmd_seccomp_refuse(int argc, char **argv)
 	return fail("execv");
 }
 
+static int cmd_landlock_abi(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	/* The kernel's own answer, for tests that need a given ABI: not
+	 * what landstrip-exec --doctor makes of it. */
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
+			   1U << 0 /* LANDLOCK_CREATE_RULESET_VERSION */);
+	if (abi < 0)
+		return fail("landlock_create_ruleset(VERSION)");
+	printf("%ld\n", abi);
+	return 0;
+}
+
 /* ---- other syscall ABIs ------------------------------------------------ */
 
 /* Run CHILD in a fork and report how it ended: "killed SIGxxx" and exit 2
@@ -3268,6 +3283,7 @@ static const struct command commands[] = {
 	{"seccomp-filter", 0, 0, cmd_seccomp_filter, ""},
 	{"seccomp-refuse", 2, -1, cmd_seccomp_refuse,
 	 "listener|notify PROGRAM [ARG]..."},
+	{"landlock-abi", 0, 0, cmd_landlock_abi, ""},
 	{"i386", 0, 0, cmd_i386, ""},
 	{"x32", 0, 0, cmd_x32, ""},
 	/* processes and fds */

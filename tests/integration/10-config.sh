@@ -106,6 +106,8 @@ INI
 # (found beside the shim): the tool runs.  Without a supervisor to be found
 # the shim fails closed and says what is missing.
 supported_config() { # desc; INI on stdin
+	# Such a policy is mediated: per-tool here (tests/lib/tap.sh).
+	needs_per_tool "$1: the tool runs" || return
 	write_config
 	rm -f "$marker"
 	check "$1: the tool runs" 0 "$LS" -- "$TRY" write "$marker"

@@ -6,6 +6,9 @@
 # the path to the protected ~/.config/landstrip and keeps no create rights
 # of its own: temporary files go to $TMPDIR inside the test directory.
 . "$(dirname "$0")/../lib/tap.sh"
+# Its policies are mediated, mostly by per-tool supervisors: where none
+# can reach its tool, this script cannot run (tests/lib/tap.sh).
+needs_per_tool "every check of this script (mediated policies)" || exit 0
 
 p="$T/proj"
 export TMPDIR="$T/tmp"
@@ -53,6 +56,8 @@ if command -v python3 >/dev/null; then
 	check "default: python cannot read ~/.ssh" 1 "$LS" -- python3 -c 'import os; open(os.environ["HOME"] + "/.ssh/id_ed25519").read()'
 	check "default: python cannot open a UDP socket" 1 "$LS" -- python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM)'
 	check "project-only: python cannot write outside" 1 "$LS" "${strict[@]}" -- python3 -c 'import sys; open(sys.argv[1], "w")' "$T/outside/py"
+else
+	skip "python" "python3 not installed"
 fi
 
 if command -v make >/dev/null && command -v cc >/dev/null; then
@@ -61,4 +66,6 @@ if command -v make >/dev/null && command -v cc >/dev/null; then
 	check "default: make builds a C program" 0 "$LS" -- make -s -C "$p"
 	check "default: the built program runs" 0 "$LS" -- "$p/hello"
 	check "project-only: make cannot build outside" 2 "$LS" "${strict[@]}" -- make -s -C "$p" -f - <<<"$(printf 'x:\n\ttouch %s/made\n' "$T/outside")"
+else
+	skip "make" "make or cc not installed"
 fi

@@ -44,6 +44,9 @@ if [ -z "$example" ]; then
 	skip "profiles" "install/config.ini.example not found (set LANDSTRIP_EXAMPLE)"
 	exit 0
 fi
+# The profiles are mediated, by per-tool supervisors: where none can reach
+# its tool, none of this can run (tests/lib/tap.sh).
+needs_per_tool "profiles (mediated policies)" || exit 0
 
 p="$T/proj"
 W="$HOME/.local/share/landstrip/bin"

@@ -13,6 +13,9 @@
 # (names, types, modes, owners, sizes, links, inodes, mtimes, ctimes)
 # before and after, so a refusal that still changed something fails.
 . "$(dirname "$0")/../lib/tap.sh"
+# Its policies are mediated, mostly by per-tool supervisors: where none
+# can reach its tool, this script cannot run (tests/lib/tap.sh).
+needs_per_tool "every check of this script (mediated policies)" || exit 0
 
 p="$T/proj"
 h="$p/.git/hooks"
@@ -935,6 +938,7 @@ for op in create openat2 write mkdir mknod symlink link link-from rename rename-
 	check "race $op: $RACE_N calls while the path flips A/f <-> D/f" 0 \
 		race_in_sandbox "$op" "$p/A/f" "$p/D/f"
 	check_out "race $op: both names were seen (allowed and refused)" '^ok allowed=[1-9][0-9]* refused=[1-9]'
+	cp "$T/out" "$T/race.out" && cp "$T/err" "$T/race.err"
 	dsnap >"$T/snap.after"
 	pass "race $op: D unchanged" cmp -s "$T/snap.before" "$T/snap.after"
 done
@@ -952,27 +956,47 @@ for op in create write chmod; do
 	check "race $op: the path flips between an unmediated root and the deny" 0 \
 		race_in_sandbox "$op" "$T/free/D/f" "$p/D/f"
 	check_out "race $op (free/proj): both names were seen" '^ok allowed=[1-9][0-9]* refused=[1-9]'
+	cp "$T/out" "$T/race.out" && cp "$T/err" "$T/race.err"
 	dsnap >"$T/snap.after"
 	pass "race $op (free/proj): D unchanged" cmp -s "$T/snap.before" "$T/snap.after"
 done
 # The rate limit: thousands of refusals above, few lines.
-# (The last race above: its refusals and the lines they printed.)
-lines=$(grep -c '^landstrip: refused' "$T/err")
-refusals=$(sed -n 's/^ok allowed=[0-9]* refused=\([0-9]*\).*/\1/p' "$T/out")
-pass "reports are rate-limited: $lines lines for ${refusals:-?} refusals (1 to 100, of over 100)" \
-	test "${refusals:-0}" -gt 100 -a "$lines" -ge 1 -a "$lines" -le 100
+# (The last race above that ran sandboxed: its refusals and the lines they
+# printed.  Not a skipped one's unconfined output.)
+if [ -e "$T/race.out" ]; then
+	lines=$(grep -c '^landstrip: refused' "$T/race.err")
+	refusals=$(sed -n 's/^ok allowed=[0-9]* refused=\([0-9]*\).*/\1/p' "$T/race.out")
+	pass "reports are rate-limited: $lines lines for ${refusals:-?} refusals (1 to 100, of over 100)" \
+		test "${refusals:-0}" -gt 100 -a "$lines" -ge 1 -a "$lines" -le 100
+else
+	skip "reports are rate-limited" "no race above ran sandboxed"
+fi
 
 # A directory swapped for a symlink to the deny while files are created in it.
+# (race_baseline: whether a race wins depends on this machine's cores and
+# load; where it never does unconfined, the check could not fail.)
+race_baseline() { # DESC ARG...: `$TRY ARG...` must win (status 3)
+	local desc=$1 rc
+	shift
+	"$TRY" "$@" >"$T/out" 2>"$T/err" </dev/null
+	rc=$?
+	case $rc in
+	3) _tap_result ok "baseline: $desc unconfined" ;;
+	0) skip "$desc" "unconfined the race never won: $(head -n 1 "$T/out")"; return 1 ;;
+	*) echo "#   expected status 3, got $rc: $*"; _tap_result "not ok" "baseline: $desc unconfined" ;;
+	esac
+}
 race_reset create
-check "baseline: the symlink race lands files in D unconfined" 3 "$TRY" race-symlink 500 "$p/A" "$p/D"
-race_reset create
-dsnap >"$T/snap.before"
-check "race-symlink: A/x swapped with a symlink to D by a thread of the tool" 0 \
-	timeout 60 "$LS" -c "$CFG/race.ini" -- "$TRY" race-symlink 500 "$p/A" "$p/D"
-check_out "race-symlink: the racer flipped, creates landed in A/x and were refused via the link" \
-	'^ok escapes=0 flips=[1-9][0-9]* created=[1-9][0-9]* refused=[1-9]'
-dsnap >"$T/snap.after"
-pass "race-symlink: D unchanged" cmp -s "$T/snap.before" "$T/snap.after"
+if race_baseline "the symlink race lands files in D" race-symlink 500 "$p/A" "$p/D"; then
+	race_reset create
+	dsnap >"$T/snap.before"
+	check "race-symlink: A/x swapped with a symlink to D by a thread of the tool" 0 \
+		timeout 60 "$LS" -c "$CFG/race.ini" -- "$TRY" race-symlink 500 "$p/A" "$p/D"
+	check_out "race-symlink: the racer flipped, creates landed in A/x and were refused via the link" \
+		'^ok escapes=0 flips=[1-9][0-9]* created=[1-9][0-9]* refused=[1-9]'
+	dsnap >"$T/snap.after"
+	pass "race-symlink: D unchanged" cmp -s "$T/snap.before" "$T/snap.after"
+fi
 race_reset create
 mkdir "$p/A/x" && ln -s "$p/D" "$p/A/y"
 dsnap >"$T/snap.before"
@@ -993,12 +1017,13 @@ pass "the outside racer flipped: $(cat "$T/state/xloop.out")" grep -Eq '^ok flip
 # (through its path and through a fd held from the start).
 race_reset create
 mkdir -p "$p/A/sub"
-check "baseline: the rename race moves A/sub into D unconfined" 3 "$TRY" race-rename 300 "$p/A/sub" "$p/D/sub"
-race_reset create
-mkdir -p "$p/A/sub"
-dsnap >"$T/snap.before"
-check "race-rename: A/sub renamed into D while files are created in it" 0 \
-	timeout 60 "$LS" -c "$CFG/race.ini" -- "$TRY" race-rename 300 "$p/A/sub" "$p/D/sub"
-check_out "race-rename: files were created" '^ok moved=0 left_in_dst=0 created=[1-9]'
-dsnap >"$T/snap.after"
-pass "race-rename: D unchanged" cmp -s "$T/snap.before" "$T/snap.after"
+if race_baseline "the rename race moves A/sub into D" race-rename 300 "$p/A/sub" "$p/D/sub"; then
+	race_reset create
+	mkdir -p "$p/A/sub"
+	dsnap >"$T/snap.before"
+	check "race-rename: A/sub renamed into D while files are created in it" 0 \
+		timeout 60 "$LS" -c "$CFG/race.ini" -- "$TRY" race-rename 300 "$p/A/sub" "$p/D/sub"
+	check_out "race-rename: files were created" '^ok moved=0 left_in_dst=0 created=[1-9]'
+	dsnap >"$T/snap.after"
+	pass "race-rename: D unchanged" cmp -s "$T/snap.before" "$T/snap.after"
+fi
