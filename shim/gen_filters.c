@@ -15,9 +15,13 @@
  *
  * The rules compare int arguments in their low 32 bits only (masked), as
  * the kernel truncates them (THREATS.md #7), wherever a match leads to a
- * refusal.  Where a rule must say "any other value", it is written as
- * full-width ranges instead, so that a value with high bits set always
- * falls to the refusing side: fail closed. */
+ * refusal.  Where a rule must say "any other value", it is written as a
+ * full-width range above the values kept and masked patterns below it, so
+ * that a value with high bits set always falls to the refusing side: fail
+ * closed. */
+/* Two headers named seccomp.h: ours, found beside this file ("..."), and
+ * libseccomp's, found on the system path (<...>).  Compile this file
+ * without -Ishim, or the second would be ours too. */
 #include "filter_plan.h"
 #include "seccomp.h"
 
@@ -128,6 +132,9 @@ static size_t cover(unsigned bits, uint64_t highest, const uint64_t *keep,
 	uint32_t all = (1U << bits) - 1;
 	bool left[64] = {false};
 	size_t count = 0;
+	if (highest >= sizeof left / sizeof left[0] || bits > 6)
+		die("cover: values up to %llu are more than it handles",
+		    (unsigned long long)highest);
 	for (uint64_t v = 0; v <= highest; v++)
 		left[v] = !in_list(v, keep, n);
 	for (;;) {
