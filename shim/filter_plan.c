@@ -31,6 +31,22 @@ struct filter_options filter_options_for(const struct filter_inputs *in)
 	};
 }
 
+struct filter_inputs filter_inputs_nth(unsigned n)
+{
+	unsigned bits = n % 256;
+	return (struct filter_inputs){
+		.allow_network = bits & 1,
+		.allow_local_binding = bits & 2,
+		.has_proxy_ports = bits & 4,
+		.has_unix_sockets = bits & 8,
+		.has_mediated_roots = bits & 16,
+		.mediate_reads = bits & 32,
+		.wants_supervisor = bits & 64,
+		.nested = bits & 128,
+		.enclosing = (enum enclosing)(n / 256),
+	};
+}
+
 struct filter_options filter_canonical(struct filter_options o)
 {
 	/* listen(2) is refused unless it is passed on and no bind is

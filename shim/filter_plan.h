@@ -32,6 +32,13 @@ struct filter_inputs {
 	enum enclosing enclosing; /* nested: what decides for us outside */
 };
 
+/* Every input filter_options_for() can be given: the Nth of
+ * FILTER_INPUTS_COUNT (eight flags and three kinds of enclosing).  The
+ * generator makes a program for each result, and the tests check that the
+ * shim finds one for each. */
+#define FILTER_INPUTS_COUNT (256 * 3)
+struct filter_inputs filter_inputs_nth(unsigned n);
+
 /* The filter for IN (what confine() in shim/main.c installs). */
 struct filter_options filter_options_for(const struct filter_inputs *in);
 

@@ -489,23 +489,11 @@ static void add_unique(struct table *t, const struct filter_options *o)
 /* Every options filter_options_for() can return, canonical, once. */
 static void reachable(struct table *t)
 {
-	for (unsigned bits = 0; bits < 256; bits++)
-		for (int enc = ENCLOSING_NONE; enc <= ENCLOSING_WRITES; enc++) {
-			struct filter_inputs in = {
-				.allow_network = bits & 1,
-				.allow_local_binding = bits & 2,
-				.has_proxy_ports = bits & 4,
-				.has_unix_sockets = bits & 8,
-				.has_mediated_roots = bits & 16,
-				.mediate_reads = bits & 32,
-				.wants_supervisor = bits & 64,
-				.nested = bits & 128,
-				.enclosing = (enum enclosing)enc,
-			};
-			struct filter_options o =
-				filter_canonical(filter_options_for(&in));
-			add_unique(t, &o);
-		}
+	for (unsigned n = 0; n < FILTER_INPUTS_COUNT; n++) {
+		struct filter_inputs in = filter_inputs_nth(n);
+		struct filter_options o = filter_canonical(filter_options_for(&in));
+		add_unique(t, &o);
+	}
 }
 
 /* Write TABLE's programs under PREFIX into OUT, their PFC into TEST. */

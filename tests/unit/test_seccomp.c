@@ -1113,30 +1113,23 @@ static void plan_table(void)
  * refuses to run: fail closed). */
 static void every_plan_has_a_program(void)
 {
-	for (unsigned bits = 0; bits < 256; bits++)
-		for (int enc = ENCLOSING_NONE; enc <= ENCLOSING_WRITES; enc++) {
-			struct filter_inputs in = {
-				.allow_network = bits & 1,
-				.allow_local_binding = bits & 2,
-				.has_proxy_ports = bits & 4,
-				.has_unix_sockets = bits & 8,
-				.has_mediated_roots = bits & 16,
-				.mediate_reads = bits & 32,
-				.wants_supervisor = bits & 64,
-				.nested = bits & 128,
-				.enclosing = (enum enclosing)enc,
-			};
-			struct filter_options o = filter_options_for(&in);
-			const struct filter_program *p = filter_program_find(
-				seccomp_programs, seccomp_programs_count, &o);
-			if (!p) {
-				test_fail(__FILE__, __LINE__,
-					  "inputs %#x/%d: no program", bits, enc);
-				continue;
-			}
-			struct filter_options c = filter_canonical(o);
-			CHECK(filter_options_equal(&p->opt, &c));
+	for (unsigned n = 0; n < FILTER_INPUTS_COUNT; n++) {
+		struct filter_inputs in = filter_inputs_nth(n);
+		struct filter_options o = filter_options_for(&in);
+		const struct filter_program *p = filter_program_find(
+			seccomp_programs, seccomp_programs_count, &o);
+		if (!p) {
+			test_fail(__FILE__, __LINE__, "inputs %u: no program", n);
+			continue;
 		}
+		struct filter_options c = filter_canonical(o);
+		CHECK(filter_options_equal(&p->opt, &c));
+	}
+	/* The enumeration reaches every kind of enclosing and both ends. */
+	CHECK_INT(filter_inputs_nth(0).enclosing, ENCLOSING_NONE);
+	CHECK(filter_inputs_nth(FILTER_INPUTS_COUNT - 1).enclosing ==
+		      ENCLOSING_WRITES &&
+	      filter_inputs_nth(FILTER_INPUTS_COUNT - 1).nested);
 	/* A listener with a refused bind is no plan's: nothing for it. */
 	struct filter_options odd = {.listener = true, .deny_bind = true};
 	CHECK(filter_program_find(seccomp_programs, seccomp_programs_count,
