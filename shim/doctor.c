@@ -3,6 +3,7 @@
 #include "doctor.h"
 #include "seccomp.h"
 #include "../config/diag.h"
+#include "../config/locate.h"
 #include "../config/paths.h"
 #include "../config/system.h"
 #include "landlock.h"
@@ -184,7 +185,7 @@ static bool dir_in_path(const char *dir)
 static void check_wrappers(const struct doctor_input *in)
 {
 	char err[1024];
-	char *dir = wrappers_default_dir(in->cfg, in->ctx->project_dir, in->ctx->home,
+	char *dir = config_wrapper_dir(in->cfg, in->ctx->project_dir, in->ctx->home,
 					 err, sizeof err);
 	if (!in->cfg->tool_count) {
 		line(true, "wrappers: none configured (no [tool.NAME] section)");
