@@ -71,3 +71,31 @@ char *config_wrapper_dir(const struct config *cfg, const char *cwd,
 	}
 	return xasprintf("%s/.local/share/landstrip/bin", home);
 }
+
+char *path_put_first(const char *path, const char *dir)
+{
+	if (!path)
+		path = LANDSTRIP_DEFAULT_PATH;
+	size_t cap = strlen(dir) + 1 + strlen(path) + 1;
+	char *out = xcalloc(cap, 1);
+	strcpy(out, dir);
+	size_t used = strlen(dir);
+	for (const char *p = path;;) {
+		const char *colon = strchr(p, ':');
+		size_t len = colon ? (size_t)(colon - p) : strlen(p);
+		char *entry = xasprintf("%.*s", (int)len, p);
+		if (entry[0] == '/')
+			path_normalize(entry);
+		if (strcmp(entry, dir) != 0) {
+			out[used++] = ':';
+			memcpy(out + used, p, len);
+			used += len;
+		}
+		free(entry);
+		if (!colon)
+			break;
+		p = colon + 1;
+	}
+	out[used] = '\0';
+	return out;
+}

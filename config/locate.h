@@ -34,4 +34,13 @@ int config_load(struct config *cfg, const char *path, const char *tool,
 char *config_wrapper_dir(const struct config *cfg, const char *cwd,
 			 const char *home, char *err, size_t errlen);
 
+/* The search path execvp(3) and landstrip-exec use when PATH is unset. */
+#define LANDSTRIP_DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
+
+/* PATH (NULL: unset, then LANDSTRIP_DEFAULT_PATH) with DIR (absolute,
+ * normalised) first and nowhere else: every entry that names DIR, once
+ * normalised ("/a//b/", "/a/./b"), is dropped, the others keep their
+ * order, empty ones included.  Allocated. */
+char *path_put_first(const char *path, const char *dir);
+
 #endif
