@@ -369,9 +369,15 @@ static int await_ack(int channel, char *err, size_t errlen)
 		return 0;
 	int code = 0;
 	char message[WIRE_MAX_MESSAGE + 1] = "";
-	if (hdr.type == WIRE_ERROR &&
-	    wire_decode_error(buf + WIRE_HEADER_SIZE, hdr.length, &code, message,
-			      sizeof message, why, sizeof why) == 0)
+	bool decoded = hdr.type == WIRE_ERROR &&
+		       wire_decode_error(buf + WIRE_HEADER_SIZE, hdr.length,
+					 &code, message, sizeof message, why,
+					 sizeof why) == 0;
+	/* It cannot reach the tool: its message is the whole line, with
+	 * what works instead (the session command, most often). */
+	if (decoded && code == EPERM)
+		format_error(err, errlen, "%s", message);
+	else if (decoded)
 		format_error(err, errlen, "the supervisor refused: %s", message);
 	else
 		format_error(err, errlen, "the supervisor answered nonsense");
