@@ -33,7 +33,7 @@ LIBSECCOMP_A ?= /usr/lib/x86_64-linux-gnu/libseccomp.a
 
 CONFIG_SRC := config/diag.c config/parse.c config/keys.c config/merge.c \
 	config/default_config.c config/paths.c config/lower.c config/system.c \
-	config/glob.c config/deps.c
+	config/glob.c config/deps.c config/locate.c
 SHIM_SRC := shim/alloc.c shim/main.c shim/caps.c shim/mediation.c \
 	shim/wrappers.c shim/doctor.c shim/admin.c shim/enforce.c \
 	config/protocol.c shim/cli.c shim/context.c shim/program.c \
@@ -44,7 +44,8 @@ SUPERVISOR_SRC := supervisor/main.c supervisor/loop.c supervisor/mediate.c \
 	config/protocol.c supervisor/fsmediate.c supervisor/decide_write.c \
 	config/cache_wire.c supervisor/rulecache.c supervisor/recent.c \
 	supervisor/watch.c \
-	config/diag.c config/paths.c config/system.c config/glob.c config/deps.c
+	config/diag.c config/paths.c config/system.c config/glob.c config/deps.c \
+	config/parse.c config/keys.c config/default_config.c config/locate.c
 HEADERS := $(wildcard config/*.h shim/*.h supervisor/*.h)
 MANPAGES := shim/landstrip-exec.1 config/landstrip.ini.5 supervisor/landstrip-supervisor.8
 
@@ -96,7 +97,7 @@ $(BUILD)/landstrip-exec: $(CONFIG_SRC) $(SHIM_SRC) $(BUILD)/filters.c $(HEADERS)
 # it lacks.
 $(BUILD)/landstrip-supervisor: $(SUPERVISOR_SRC) supervisor/glibc_compat.c $(HEADERS) $(MUSL_INC)/.stamp
 	$(SHIM_CC) $(ALL_CFLAGS) -Os -I$(MUSL_INC) -I$(MUSL_INC)/libseccomp -Iconfig -static $(LDHARDEN) -s \
-		-o $@ $(SUPERVISOR_SRC) supervisor/glibc_compat.c $(LIBSECCOMP_A) -lpthread
+		-o $@ $(SUPERVISOR_SRC) supervisor/glibc_compat.c $(LIBSECCOMP_A) $(INIH_A) -lpthread
 
 # Test helpers and unit tests use the system compiler with sanitizers.
 TEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -O1 -g -fsanitize=address,undefined \

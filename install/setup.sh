@@ -163,11 +163,14 @@ if [ -n "$secret" ]; then
 fi
 
 # ---- what to do next --------------------------------------------------------------
+# The session puts the wrapper directory first in the agent's PATH (and in
+# that of the shell it runs commands with, which inherits it), and mediates
+# every tool the agent starts: the one command to give.
 step "Next"
-echo "Put the wrapper directory first in the PATH of the agent (and of the"
-echo "shell it runs commands with), with $prefix/bin for landstrip-exec itself:"
+echo "Start your agent in a landstrip session: every tool it runs by name goes"
+echo "through its wrapper in $wdir, and one supervisor"
+echo "mediates them all.  Check the session first with:"
+echo "  $prefix/bin/landstrip-supervisor -- $ls --doctor"
+echo "See README.md.  With your agent's command in place of claude:"
 echo
-echo "  export PATH=$wdir:$prefix/bin:\$PATH"
-echo
-echo "Then check with: landstrip-exec --doctor.  To run the whole agent under one"
-echo "supervisor (session mode): landstrip-supervisor -- AGENT.  See README.md."
+echo "  $prefix/bin/landstrip-supervisor -- claude"

@@ -1,6 +1,7 @@
 /* Administration: --install-wrappers, --remove-wrappers and --doctor. */
 #include "admin.h"
 #include "../config/diag.h"
+#include "../config/locate.h"
 #include "../config/paths.h"
 #include "doctor.h"
 #include "enforce.h"
@@ -23,11 +24,7 @@ static char *admin_real_program(const char *name, char *err, size_t errlen)
 	struct config cfg;
 	struct policy p;
 	int status;
-	if (admin_ctx->config_path)
-		config_load_file(&cfg, admin_ctx->config_path, name, err, errlen);
-	else
-		config_parse(&cfg, "<embedded default>", embedded_default_config,
-			     strlen(embedded_default_config), name, err, errlen);
+	config_load(&cfg, admin_ctx->config_path, name, err, errlen);
 	config_merge(&cfg, &p);
 	if (p.program) {
 		char *pinned = path_expand(p.program, admin_ctx->project_dir,
@@ -101,7 +98,7 @@ int administer(const struct cli *cli, const struct context *ctx,
 	char *dir = cli->wrapper_dir
 			    ? path_expand(cli->wrapper_dir, ctx->cwd, ctx->home,
 					  err, sizeof err)
-			    : wrappers_default_dir(cfg, ctx->project_dir, ctx->home, err,
+			    : config_wrapper_dir(cfg, ctx->project_dir, ctx->home, err,
 						   sizeof err);
 	if (!dir)
 		die(EXIT_SETUP_ERROR, "%s", err);

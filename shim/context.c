@@ -1,5 +1,6 @@
 #include "context.h"
 #include "../config/diag.h"
+#include "../config/locate.h"
 #include "../config/paths.h"
 
 #include <errno.h>
@@ -32,23 +33,10 @@ static char *dir_of(const char *path)
 	return dir;
 }
 
-/* Default config candidates, in order; entries may be NULL. */
-static void default_config_paths(const char *home, char *out[2])
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	out[0] = xdg && xdg[0] == '/'
-			 ? xasprintf("%s/landstrip/config.ini", xdg)
-			 : NULL;
-	out[1] = home && home[0] == '/'
-			 ? xasprintf("%s/.config/landstrip/config.ini", home)
-			 : NULL;
-}
-
 static void choose_config(struct context *ctx, const char *explicit_config)
 {
-	const char *env = getenv("LANDSTRIP_CONFIG");
 	char *defaults[2];
-	default_config_paths(ctx->home, defaults);
+	config_default_paths(ctx->home, defaults);
 	/* Both default places stay write-protected even when unused: a tool
 	 * must not plant a config that the next call would pick up. */
 	for (int i = 0; i < 2; i++) {
@@ -57,26 +45,10 @@ static void choose_config(struct context *ctx, const char *explicit_config)
 		char *dir = dir_of(defaults[i]);
 		add_mandatory(ctx, dir, "config directory");
 		free(dir);
+		free(defaults[i]);
 	}
-	if (explicit_config) {
-		ctx->config_path = explicit_config;
-		ctx->config_why = "-c";
-	} else if (env && *env) {
-		ctx->config_path = env;
-		ctx->config_why = "LANDSTRIP_CONFIG";
-	} else {
-		for (int i = 0; i < 2 && !ctx->config_path; i++) {
-			if (!defaults[i])
-				continue;
-			if (access(defaults[i], F_OK) == 0 || errno != ENOENT) {
-				ctx->config_path = defaults[i];
-				ctx->config_why = "default location";
-			}
-		}
-		if (!ctx->config_path)
-			ctx->config_why = "no config file at the default "
-					  "locations";
-	}
+	ctx->config_path = config_choose(explicit_config, ctx->home,
+					 &ctx->config_why);
 	if (ctx->config_path) {
 		char *abs = ctx->config_path[0] == '/'
 				    ? xstrdup(ctx->config_path)
@@ -167,18 +139,8 @@ void context_load_config(struct context *ctx, struct config *cfg,
 			 const char *tool)
 {
 	char err[1024];
-	int rc;
-	if (ctx->config_path)
-		rc = config_load_file(cfg, ctx->config_path, tool, err,
-				      sizeof err);
-	else
-		rc = config_parse(cfg, "<embedded default>",
-				  embedded_default_config,
-				  strlen(embedded_default_config), tool, err,
-				  sizeof err);
-	if (rc < 0)
+	if (config_load(cfg, ctx->config_path, tool, err, sizeof err) < 0)
 		die(EXIT_SETUP_ERROR, "%s", err);
-	cfg->embedded = !ctx->config_path;
 }
 
 void context_add_setting_denies(struct context *ctx, const struct config *cfg)

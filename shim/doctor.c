@@ -3,6 +3,7 @@
 #include "doctor.h"
 #include "seccomp.h"
 #include "../config/diag.h"
+#include "../config/locate.h"
 #include "../config/paths.h"
 #include "../config/system.h"
 #include "landlock.h"
@@ -118,6 +119,39 @@ static void check_config(const struct doctor_input *in)
 	     problem ? ": " : "", problem ? problem : "");
 }
 
+#define SESSION_COMMAND "landstrip-supervisor -- AGENT"
+
+/* Whether this shell is in a session, and what the tools it starts will
+ * get.  Returns what mediation_session_probe said. */
+static int check_session(void)
+{
+	char why[1024];
+	pid_t pid = 0;
+	if (mediation_nested()) {
+		/* A wrapped shell: the shim closed the session socket before
+		 * it ran us, and the enclosing sandbox decides. */
+		line(true, "session: this shell runs inside a landstrip sandbox, "
+			   "whose supervisor (if any) decides; run --doctor "
+			   "outside it to check the session");
+		return 0;
+	}
+	int in = mediation_session_probe(&pid, why, sizeof why);
+	if (in > 0 && pid > 0)
+		line(true, "in a session: landstrip-supervisor (pid %d) "
+			   "answers on LANDSTRIP_SUPERVISOR_FD", (int)pid);
+	else if (in > 0)
+		line(true, "in a session: the supervisor answers on "
+			   "LANDSTRIP_SUPERVISOR_FD");
+	else if (in == 0)
+		line(true, "not in a session (%s): to start an agent in one: "
+			   SESSION_COMMAND, why);
+	else
+		line(false, "%s", why);
+	if (in < 0)
+		fix("start the agent again with: " SESSION_COMMAND);
+	return in;
+}
+
 static void check_supervisor(const struct doctor_input *in)
 {
 	char err[1024];
@@ -131,20 +165,21 @@ static void check_supervisor(const struct doctor_input *in)
 		     needed ? " and this config needs it" : " (not needed)");
 	if (!path && needed)
 		fix("make install, or supervisor = in [landstrip]");
+	bool session = check_session() > 0;
 	int scope = yama_ptrace_scope();
 	if (scope < 0)
 		line(true, "Yama: not present (per-tool and session mode work)");
 	else if (scope == 0)
 		line(true, "Yama ptrace_scope 0 (per-tool and session mode work)");
 	else if (scope == 1)
-		line(!needed || getenv("LANDSTRIP_SUPERVISOR_FD"),
+		line(!needed || session,
 		     "Yama ptrace_scope 1: only session mode can mediate%s",
-		     getenv("LANDSTRIP_SUPERVISOR_FD") ? " (in use)" : "");
+		     session ? " (in use)" : "");
 	else
 		line(!needed, "Yama ptrace_scope %d: no supervisor can mediate",
 		     scope);
-	if (scope == 1 && needed && !getenv("LANDSTRIP_SUPERVISOR_FD"))
-		fix("start the agent as: landstrip-supervisor -- AGENT");
+	if (scope == 1 && needed && !session)
+		fix("start the agent with: " SESSION_COMMAND);
 }
 
 /* Does a PATH search for NAME, not skipping anything, hit DIR first? */
@@ -184,7 +219,7 @@ static bool dir_in_path(const char *dir)
 static void check_wrappers(const struct doctor_input *in)
 {
 	char err[1024];
-	char *dir = wrappers_default_dir(in->cfg, in->ctx->project_dir, in->ctx->home,
+	char *dir = config_wrapper_dir(in->cfg, in->ctx->project_dir, in->ctx->home,
 					 err, sizeof err);
 	if (!in->cfg->tool_count) {
 		line(true, "wrappers: none configured (no [tool.NAME] section)");
@@ -197,9 +232,13 @@ static void check_wrappers(const struct doctor_input *in)
 		fix("landstrip-exec --install-wrappers");
 		return;
 	}
-	if (!dir_in_path(dir)) {
+	/* Missing from PATH, it is one problem, not one per tool. */
+	bool in_path = dir_in_path(dir);
+	if (!in_path) {
 		line(false, "wrapper directory %s is not in PATH", dir);
-		printf("           fix: export PATH=%s:$PATH\n", dir);
+		printf("           fix: start the agent with: " SESSION_COMMAND
+		       " (it puts the directory first in PATH), or export "
+		       "PATH=%s:$PATH\n", dir);
 	} else {
 		line(true, "wrapper directory %s is in PATH", dir);
 	}
@@ -220,7 +259,7 @@ static void check_wrappers(const struct doctor_input *in)
 		} else if (!real) {
 			line(false, "%s: %s", name, err);
 			fix("install it, or set program = in its [tool] section");
-		} else if (!ahead) {
+		} else if (!ahead && in_path) {
 			line(false, "%s: PATH finds %s before the wrapper", name,
 			     first ? first : "nothing");
 			printf("           fix: export PATH=%s:$PATH\n", dir);

@@ -188,6 +188,61 @@ int mediation_start(struct mediation *m, const char *supervisor_path,
 #define SESSION_GONE \
 	"the session supervisor (LANDSTRIP_SUPERVISOR_FD) is gone: %s"
 
+int mediation_session_probe(pid_t *pid, char *err, size_t errlen)
+{
+	const char *v = getenv("LANDSTRIP_SUPERVISOR_FD");
+	*pid = 0;
+	if (!v || !*v) {
+		format_error(err, errlen, "LANDSTRIP_SUPERVISOR_FD is not set");
+		return 0;
+	}
+	int fd = session_socket();
+	if (fd < 0) {
+		/* What the shim then ignores: per-tool mode. */
+		format_error(err, errlen, "LANDSTRIP_SUPERVISOR_FD=%s names no "
+					  "session socket", v);
+		return 0;
+	}
+	struct ucred cred = {0};
+	socklen_t len = sizeof cred;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
+		*pid = cred.pid;
+	/* A question the session supervisor answers and forgets: a ruleset
+	 * for a key no shim makes (CACHE_MISS), on a channel of our own,
+	 * announced as a shim announces one. */
+	static const char key[] = "landstrip --doctor";
+	static unsigned char buf[WIRE_HEADER_SIZE + WIRE_MAX_PAYLOAD];
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		format_error(err, errlen, "socketpair: %s", strerror(errno));
+		return -1;
+	}
+	int rc = -1;
+	struct wire_header hdr;
+	int fds[WIRE_MAX_FDS];
+	size_t nfds = 0;
+	char why[256];
+	if (wire_send(sv[0], WIRE_CACHE_GET, (const unsigned char *)key,
+		      sizeof key - 1, NULL, 0) < 0 ||
+	    wire_send(fd, WIRE_CONNECT, NULL, 0, &sv[1], 1) < 0)
+		format_error(err, errlen, SESSION_GONE, strerror(errno));
+	else if (wire_recv(sv[0], buf, sizeof buf, &hdr, fds, WIRE_MAX_FDS,
+			   &nfds, ACK_TIMEOUT_MS, why, sizeof why) < 0)
+		format_error(err, errlen, "the session supervisor "
+					  "(LANDSTRIP_SUPERVISOR_FD) did not "
+					  "answer: %s", why);
+	else if (hdr.type != WIRE_CACHE_MISS && hdr.type != WIRE_CACHE_HIT)
+		format_error(err, errlen, "LANDSTRIP_SUPERVISOR_FD=%s answers, "
+					  "but not as a session supervisor", v);
+	else
+		rc = 1;
+	for (size_t i = 0; i < nfds; i++)
+		close(fds[i]);
+	close(sv[0]);
+	close(sv[1]);
+	return rc;
+}
+
 static int session_channel = -1;
 static int session_peer = -1; /* the channel's other end, until announced */
 
@@ -369,9 +424,15 @@ static int await_ack(int channel, char *err, size_t errlen)
 		return 0;
 	int code = 0;
 	char message[WIRE_MAX_MESSAGE + 1] = "";
-	if (hdr.type == WIRE_ERROR &&
-	    wire_decode_error(buf + WIRE_HEADER_SIZE, hdr.length, &code, message,
-			      sizeof message, why, sizeof why) == 0)
+	bool decoded = hdr.type == WIRE_ERROR &&
+		       wire_decode_error(buf + WIRE_HEADER_SIZE, hdr.length,
+					 &code, message, sizeof message, why,
+					 sizeof why) == 0;
+	/* It cannot reach the tool: its message is the whole line, with
+	 * what works instead (the session command, most often). */
+	if (decoded && code == EPERM)
+		format_error(err, errlen, "%s", message);
+	else if (decoded)
 		format_error(err, errlen, "the supervisor refused: %s", message);
 	else
 		format_error(err, errlen, "the supervisor answered nonsense");

@@ -45,6 +45,14 @@ const char *mediation_find_supervisor(const char *self_path,
 				      const char *configured, char *err,
 				      size_t errlen);
 
+/* Is this process in a session, for --doctor?  1: LANDSTRIP_SUPERVISOR_FD
+ * names the session socket and the supervisor answered a question on it
+ * (*PID: the supervisor's, 0 if unknown).  0: it is unset, or names no
+ * socket the shim would use (per-tool mode), with ERR saying which.  -1:
+ * it names a session socket and no supervisor answers there: a mediated
+ * tool would fail; ERR says why. */
+int mediation_session_probe(pid_t *pid, char *err, size_t errlen);
+
 /* Reach or start the supervisor.  0, or -1 with ERR. */
 int mediation_start(struct mediation *m, const char *supervisor_path,
 		    char *err, size_t errlen);

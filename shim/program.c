@@ -1,5 +1,6 @@
 #include "program.h"
 #include "../config/diag.h"
+#include "../config/locate.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -7,7 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
 
 static bool same_file(const struct stat *a, const struct stat *b)
 {
@@ -52,7 +52,7 @@ char *program_resolve(const char *name, const char *path_env,
 		format_error(err, errlen, "empty command name");
 		return NULL;
 	}
-	const char *p = path_env ? path_env : DEFAULT_PATH;
+	const char *p = path_env ? path_env : LANDSTRIP_DEFAULT_PATH;
 	char *not_executable = NULL;
 	bool skipped_self = false;
 	for (;;) {

@@ -16,20 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-char *wrappers_default_dir(const struct config *cfg, const char *cwd,
-			   const char *home, char *err, size_t errlen)
-{
-	if (cfg->settings.wrapper_dir)
-		return path_expand(cfg->settings.wrapper_dir, cwd, home, err,
-				   errlen);
-	if (!home || home[0] != '/') {
-		format_error(err, errlen,
-			     "HOME is not set: name the wrapper directory");
-		return NULL;
-	}
-	return xasprintf("%s/.local/share/landstrip/bin", home);
-}
-
 /* Is PATH a symlink whose target is the shim itself? */
 static bool is_our_link(const char *path, const struct stat *self)
 {

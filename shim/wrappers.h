@@ -7,10 +7,6 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
-/* wrapperDir from [landstrip], else ~/.local/share/landstrip/bin. */
-char *wrappers_default_dir(const struct config *cfg, const char *cwd,
-			   const char *home, char *err, size_t errlen);
-
 /* Create DIR and one symlink to SELF_PATH per [tool.NAME]; remove links to
  * the shim whose section is gone; leave every other file alone.  Prints
  * what it did and the PATH line, and warns about each tool REAL_PROGRAM

@@ -796,29 +796,44 @@ void note_socket_inode(struct mediation_policy *pol, dev_t dev, ino_t ino)
 
 /* --- Yama --------------------------------------------------------------- */
 
-const char *yama_blocks(int scope, bool supervisor_is_ancestor)
+#define SESSION_COMMAND "start the agent with: landstrip-supervisor -- AGENT"
+
+void unreachable_line(char *buf, size_t len, const char *tool, int scope,
+		      int err, bool session)
 {
 	switch (scope) {
-	case -1:
-	case 0:
-		return NULL;
 	case 1:
-		if (supervisor_is_ancestor)
-			return NULL;
-		return "Yama ptrace_scope is 1: only an ancestor of the tool "
-		       "may take its sockets; start the agent under "
-		       "landstrip-supervisor -- AGENT";
+		if (!session) {
+			snprintf(buf, len, "%s needs a supervisor and Yama "
+				 "ptrace_scope 1 allows only an ancestor: "
+				 SESSION_COMMAND, tool);
+			return;
+		}
+		/* Only a process that does not descend from the agent (it
+		 * got the session socket some other way) gets here. */
+		snprintf(buf, len, "%s needs a supervisor and Yama "
+			 "ptrace_scope 1 allows only an ancestor, which the "
+			 "session supervisor is not: run %s from the agent "
+			 "started under landstrip-supervisor", tool, tool);
+		return;
 	case 2:
-		return "Yama ptrace_scope is 2: only a process with "
-		       "CAP_SYS_PTRACE may take the tool's sockets; set "
-		       "kernel.yama.ptrace_scope to 1 and start the agent under "
-		       "landstrip-supervisor -- AGENT";
+		snprintf(buf, len, "%s needs a supervisor and Yama ptrace_scope "
+			 "2 allows only CAP_SYS_PTRACE: set "
+			 "kernel.yama.ptrace_scope to 1%s", tool,
+			 session ? "" : " and " SESSION_COMMAND);
+		return;
 	case 3:
-		return "Yama ptrace_scope is 3: no process may take the tool's "
-		       "sockets until reboot, so nothing can be mediated";
+		snprintf(buf, len, "%s needs a supervisor and Yama ptrace_scope "
+			 "3 lets no process take its descriptors: nothing can "
+			 "mediate it until reboot", tool);
+		return;
 	default:
-		return "Yama ptrace_scope has an unknown value: cannot tell "
-		       "whether the supervisor may take the tool's sockets";
+		/* No Yama (or ptrace_scope 0): another security module, a
+		 * non-dumpable process.  An ancestor may fare better. */
+		snprintf(buf, len, "%s needs a supervisor and %s cannot take "
+			 "its file descriptors (pidfd_getfd: %s)%s", tool,
+			 session ? "the session supervisor" : "a per-tool one",
+			 strerror(err), session ? "" : ": " SESSION_COMMAND);
 	}
 }
 

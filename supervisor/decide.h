@@ -217,10 +217,15 @@ void note_abstract_name(struct mediation_policy *pol, const void *name,
 			size_t len);
 void note_socket_inode(struct mediation_policy *pol, dev_t dev, ino_t ino);
 
-/* Yama: may a supervisor that is (or is not) an ancestor of the tool read
- * its memory and take its fds, under ptrace_scope SCOPE (-1: no Yama)?
- * Returns NULL if yes, else a one-line reason with what to do. */
-const char *yama_blocks(int scope, bool supervisor_is_ancestor);
+/* The supervisor could not take the descriptors of TOOL (pidfd_getfd
+ * failed with ERR) under Yama ptrace_scope SCOPE (-1: no Yama).  Write to
+ * BUF the one line the shim prints for it, without "landstrip: ": that
+ * TOOL needs a supervisor, why this one cannot be it, and what works
+ * instead.  SESSION: the supervisor is the session's, not one started for
+ * the tool; a per-tool one is told to start the agent under
+ * landstrip-supervisor, which only ptrace_scope 3 rules out. */
+void unreachable_line(char *buf, size_t len, const char *tool, int scope,
+		      int err, bool session);
 
 /* Free everything POL owns (strings, lists, state) and zero it. */
 void mediation_policy_free(struct mediation_policy *pol);

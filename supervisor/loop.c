@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -51,24 +52,34 @@ static bool peer_is_ours(int channel)
 
 /* Can we actually take fds from, and read, the registering tool?  Yama or
  * another LSM may say no; better to refuse now, with the reason, than to
- * deny every call later. */
-static const char *reach_problem(pid_t pid)
+ * deny every call later.  0, or the errno of the ERROR to send, with its
+ * MESSAGE: EPERM when we may not, and then the whole line the shim prints
+ * (decide.h, unreachable_line). */
+static int reach_problem(const struct supervisor *sup,
+			 const struct wire_policy *w, char *message,
+			 size_t len)
 {
-	int pidfd = target_pidfd(pid);
-	if (pidfd < 0)
-		return "cannot open a pidfd for the tool";
+	int pidfd = target_pidfd((pid_t)w->pid);
+	if (pidfd < 0) {
+		snprintf(message, len, "cannot open a pidfd for the tool");
+		return ESRCH;
+	}
 	int fd = target_take_fd(pidfd, STDERR_FILENO);
 	int err = errno;
 	close(pidfd);
 	if (fd >= 0 || err == EBADF) {
 		if (fd >= 0)
 			close(fd);
-		return NULL;
+		return 0;
 	}
-	const char *yama = yama_blocks(yama_ptrace_scope(), false);
-	return yama ? yama
-		    : "cannot take the tool's file descriptors (pidfd_getfd "
-		      "is refused: a ptrace restriction?)";
+	if (err != EPERM && err != EACCES) {
+		snprintf(message, len, "cannot take the tool's file "
+			 "descriptors: %s", strerror(err));
+		return err;
+	}
+	unreachable_line(message, len, w->tool, yama_ptrace_scope(), err,
+			 sup->session);
+	return EPERM;
 }
 
 void policy_from_wire(struct mediation_policy *pol,
@@ -144,7 +155,7 @@ static bool take_pending(struct supervisor *sup, int channel)
 	size_t nfds = 0;
 	char err[256];
 	if (!peer_is_ours(channel)) {
-		reply_error(channel, EPERM, "peer is not my user");
+		reply_error(channel, EACCES, "peer is not my user");
 		return false;
 	}
 	if (wire_recv(channel, buf, sizeof buf, &hdr, fds, WIRE_MAX_FDS, &nfds,
@@ -190,14 +201,14 @@ static void take_registration(struct supervisor *sup, int channel,
 			close(fds[i]);
 		return reply_error(channel, EPROTO, problem);
 	}
-	const char *unreachable = reach_problem((pid_t)w.pid);
-	if (unreachable || sup->sandbox_count == SUPERVISOR_MAX_SANDBOXES) {
+	char unreachable[WIRE_MAX_MESSAGE + 1];
+	int reach = reach_problem(sup, &w, unreachable, sizeof unreachable);
+	if (reach || sup->sandbox_count == SUPERVISOR_MAX_SANDBOXES) {
 		close(fds[0]);
 		close(fds[1]);
 		wire_policy_free(&w);
-		return reply_error(channel, unreachable ? EPERM : EMFILE,
-				   unreachable ? unreachable
-					       : "too many sandboxes");
+		return reply_error(channel, reach ? reach : EMFILE,
+				   reach ? unreachable : "too many sandboxes");
 	}
 	size_t at = sup->sandbox_count;
 	if (watch_add(&sup->watch, fds[0], WATCH_SANDBOX, at) < 0) {

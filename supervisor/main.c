@@ -1,15 +1,18 @@
 /* landstrip-supervisor: decides the socket calls a sandbox traps.
  *
- *   landstrip-supervisor [--] COMMAND [ARG]...   session mode
+ *   landstrip-supervisor [--no-wrappers] [--] COMMAND [ARG]...
+ *                                                session mode
  *   landstrip-supervisor --serve FD              per-tool mode (started by
  *                                                landstrip-exec)
  *
  * Session mode runs COMMAND (the agent) with LANDSTRIP_SUPERVISOR_FD naming
- * an inherited socket; every landstrip-exec below hands its listener to this
- * process instead of starting its own.  See landstrip-supervisor(8). */
+ * an inherited socket, and the wrapper directory first in its PATH; every
+ * landstrip-exec below hands its listener to this process instead of
+ * starting its own.  See landstrip-supervisor(8). */
 #include "loop.h"
 #include "notify.h"
 #include "../config/diag.h"
+#include "../config/locate.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -24,6 +27,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -32,15 +36,22 @@
 #endif
 
 static const char usage[] =
-	"usage: landstrip-supervisor [--] COMMAND [ARG]...\n"
+	"usage: landstrip-supervisor [--no-wrappers] [--] COMMAND [ARG]...\n"
 	"       landstrip-supervisor --version | --help\n"
 	"\n"
-	"Runs COMMAND (an agent) so that every landstrip-exec it starts hands\n"
-	"its sandbox to this supervisor, which decides loopback binds and unix\n"
-	"socket connections.  Exits with COMMAND's status once COMMAND and every\n"
-	"sandbox it started are gone.  See landstrip-supervisor(8).\n";
+	"Runs COMMAND (an agent) with the wrapper directory first in its PATH,\n"
+	"so that every tool it runs by name is wrapped, and every landstrip-exec\n"
+	"it starts hands its sandbox to this supervisor, which decides loopback\n"
+	"binds and unix socket connections.  Exits with COMMAND's status once\n"
+	"COMMAND and every sandbox it started are gone.  See\n"
+	"landstrip-supervisor(8).\n"
+	"\n"
+	"  --no-wrappers  leave PATH alone: run COMMAND even without a wrapper\n"
+	"                 set (only tools run through landstrip-exec are confined)\n";
 
 static struct supervisor sup; /* large: static, not on the stack */
+
+extern char **environ;
 
 static int parse_fd(const char *s)
 {
@@ -156,8 +167,79 @@ static int witness(const char *fd_arg)
 	}
 }
 
-static int session(char **command)
+static bool is_dir(const char *path)
 {
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The wrapper directory to put first in the agent's PATH, found as
+ * landstrip-exec finds it (config/locate.h): the config a wrapper reads
+ * (LANDSTRIP_CONFIG, the default places, the embedded default), its
+ * wrapperDir or ~/.local/share/landstrip/bin.  NULL when the config names
+ * no tool and there is no such directory: nothing to wrap.  A config
+ * that names tools with none of their wrappers in place would leave every
+ * tool the agent runs unconfined: exit instead, with the fix. */
+static char *session_wrapper_dir(void)
+{
+	static struct config cfg; /* large: static, not on the stack */
+	char err[1024], cwd[4096];
+	const char *home = getenv("HOME");
+	const char *why;
+	const char *file = config_choose(NULL, home, &why);
+	if (config_load(&cfg, file, NULL, err, sizeof err) < 0)
+		die(EXIT_SETUP_ERROR, "supervisor: %s", err);
+	/* "." in wrapperDir is where the agent starts, as for the shims. */
+	if (!getcwd(cwd, sizeof cwd))
+		die_errno(EXIT_SETUP_ERROR, "supervisor: cannot determine the "
+					    "current directory");
+	char *dir = config_wrapper_dir(&cfg, cwd, home, err, sizeof err);
+	if (!cfg.tool_count)
+		return dir && is_dir(dir) ? dir : NULL;
+	if (!dir)
+		die(EXIT_SETUP_ERROR, "supervisor: %s names tools to wrap, but "
+				      "%s (wrapperDir in [landstrip]); or start "
+				      "with --no-wrappers",
+		    cfg.origin, err);
+	size_t present = 0;
+	for (size_t i = 0; i < cfg.tool_count; i++) {
+		char *link = xasprintf("%s/%s", dir, cfg.tool_names[i]);
+		struct stat st;
+		present += lstat(link, &st) == 0;
+		free(link);
+	}
+	if (!present)
+		die(EXIT_SETUP_ERROR,
+		    "supervisor: the wrapper directory %s %s, so every tool the "
+		    "agent runs would run unconfined: run landstrip-exec "
+		    "--install-wrappers (or start with --no-wrappers)",
+		    dir, is_dir(dir) ? "holds none of the config's wrappers"
+				     : "does not exist");
+	return dir;
+}
+
+/* The agent's environment: ours with PATH set to PATH. */
+static char **agent_environ(const char *path)
+{
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **env = xcalloc(n + 2, sizeof *env);
+	size_t out = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "PATH=", 5) != 0)
+			env[out++] = environ[i];
+	env[out++] = xasprintf("PATH=%s", path);
+	env[out] = NULL;
+	return env;
+}
+
+static int session(char **command, bool wrappers)
+{
+	/* Before anything starts: a session that would wrap nothing is
+	 * refused, not run. */
+	char *dir = wrappers ? session_wrapper_dir() : NULL;
+	char *path = dir ? path_put_first(getenv("PATH"), dir) : NULL;
 	setup_notifications();
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -178,7 +260,12 @@ static int session(char **command)
 				  command[0]);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
-		execvp(command[0], command);
+		/* The agent itself is found on PATH as it was: it is not a
+		 * tool, and a wrapper of the same name must not confine it. */
+		if (path)
+			execvpe(command[0], command, agent_environ(path));
+		else
+			execvp(command[0], command);
 		die_errno(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE,
 			  "supervisor: cannot execute %s", command[0]);
 	}
@@ -208,10 +295,17 @@ int main(int argc, char **argv)
 		return serve(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "--witness") == 0)
 		return witness(argv[2]);
-	int first = argc >= 2 && strcmp(argv[1], "--") == 0 ? 2 : 1;
+	int first = 1;
+	bool wrappers = true;
+	if (first < argc && strcmp(argv[first], "--no-wrappers") == 0) {
+		wrappers = false;
+		first++;
+	}
+	if (first < argc && strcmp(argv[first], "--") == 0)
+		first++;
+	else if (first < argc && argv[first][0] == '-')
+		die(EXIT_USAGE, "unknown option '%s'\n%s", argv[first], usage);
 	if (first >= argc)
 		die(EXIT_USAGE, "no COMMAND given\n%s", usage);
-	if (argv[first][0] == '-' && first == 1)
-		die(EXIT_USAGE, "unknown option '%s'\n%s", argv[first], usage);
-	return session(argv + first);
+	return session(argv + first, wrappers);
 }

@@ -2809,17 +2809,44 @@ static int cmd_seccomp_filter(int argc, char **argv)
 	return install_allow_all(0);
 }
 
+/* Run PROGRAM under a filter that refuses pidfd_getfd(2) with EPERM, as
+ * Yama or another security module refuses it to a process that may not
+ * trace the target. */
+static int refuse_getfd(char **argv)
+{
+	struct sock_filter prog[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 2),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_pidfd_getfd, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+	};
+	struct sock_fprog fprog = {.len = sizeof prog / sizeof prog[0],
+				   .filter = prog};
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return fail("prctl(NO_NEW_PRIVS)");
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0)
+		return fail("seccomp");
+	execv(argv[1], argv + 1);
+	return fail("execv");
+}
+
 /* Run PROGRAM under a filter that refuses one use of seccomp(2), as an
  * enclosing sandbox's filter may: "listener", a filter with a new listener
  * (EPERM, as landstrip's own static filter refuses it, THREATS.md #3), or
  * "notify", the notification sizes (EINVAL, as a kernel before 5.0 answers:
- * no notifications at all).  For a supervisor started in such a place. */
+ * no notifications at all).  For a supervisor started in such a place.
+ * Or "getfd": pidfd_getfd(2) (refuse_getfd). */
 static int cmd_seccomp_refuse(int argc, char **argv)
 {
 	(void)argc;
+	if (strcmp(argv[0], "getfd") == 0)
+		return refuse_getfd(argv);
 	bool listener = strcmp(argv[0], "listener") == 0;
 	if (!listener && strcmp(argv[0], "notify") != 0)
-		return usage_error("refuse what? '%s' (listener, notify)", argv[0]);
+		return usage_error("refuse what? '%s' (listener, notify, getfd)",
+				   argv[0]);
 	/* x86-64 seccomp(OP, FLAGS, ...): OP, and for a listener FLAGS, decide */
 	struct sock_filter prog[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
@@ -3282,7 +3309,7 @@ static const struct command commands[] = {
 	{"seccomp-listener", 0, 0, cmd_seccomp_listener, ""},
 	{"seccomp-filter", 0, 0, cmd_seccomp_filter, ""},
 	{"seccomp-refuse", 2, -1, cmd_seccomp_refuse,
-	 "listener|notify PROGRAM [ARG]..."},
+	 "listener|notify|getfd PROGRAM [ARG]..."},
 	{"landlock-abi", 0, 0, cmd_landlock_abi, ""},
 	{"i386", 0, 0, cmd_i386, ""},
 	{"x32", 0, 0, cmd_x32, ""},

@@ -231,7 +231,8 @@ mv "$W.away" "$W"
 # The wrapper directory is not in PATH.
 PATH="$T/realbin:/usr/local/bin:/usr/bin:/bin" check "doctor: not in PATH: exit 1" 1 "$LS" --doctor
 problem_fix "doctor: not in PATH: PROBLEM and fix" \
-	"wrapper directory $(esc "$W") is not in PATH" "export PATH=$(esc "$W"):\\\$PATH$"
+	"wrapper directory $(esc "$W") is not in PATH" \
+	"start the agent with: landstrip-supervisor -- AGENT .*, or export PATH=$(esc "$W"):\\\$PATH$"
 
 # A tool is shadowed: PATH finds the real one before the wrapper.
 PATH="$T/realbin:$W:/usr/local/bin:/usr/bin:/bin" check "doctor: shadowed: exit 1" 1 "$LS" --doctor

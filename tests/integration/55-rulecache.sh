@@ -9,9 +9,11 @@
 # partner showing the cache was in use just before (the debug line).
 #
 # The script is its own agent: it reruns itself under
-# `landstrip-supervisor --`, so every shim below is in session mode.
+# `landstrip-supervisor --`, so every shim below is in session mode.  It
+# does so before tap.sh gives it a HOME of its own: --no-wrappers keeps the
+# wrappers of the user running the tests, if any, out of its PATH.
 if [ -z "${LANDSTRIP_SUPERVISOR_FD:-}" ]; then
-	exec "$(dirname "$LS")/landstrip-supervisor" -- bash "$0" "$@"
+	exec "$(dirname "$LS")/landstrip-supervisor" --no-wrappers -- bash "$0" "$@"
 fi
 . "$(dirname "$0")/../lib/tap.sh"
 

@@ -42,6 +42,8 @@ extern const struct test_case watch_tests[];
 extern const struct test_case system_tests[];
 /* supervisor/notify.c (test_notify.c) */
 extern const struct test_case notify_tests[];
+/* config/locate.c (test_locate.c) */
+extern const struct test_case locate_tests[];
 
 static const struct suite suites[] = {
 	{"parse", parse_tests},     {"merge", merge_tests},
@@ -51,7 +53,7 @@ static const struct suite suites[] = {
 	{"glob", glob_tests},       {"decide_write", decide_write_tests},
 	{"cache", cache_tests},     {"recent", recent_tests},
 	{"watch", watch_tests},     {"system", system_tests},
-	{"notify", notify_tests},
+	{"notify", notify_tests},   {"locate", locate_tests},
 };
 
 static const char *current_test;

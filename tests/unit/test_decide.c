@@ -11,6 +11,7 @@
 
 #include "diag.h"
 #include "../../supervisor/decide.h"
+#include "protocol.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -1117,35 +1118,64 @@ static void tables_are_bounded(void)
 
 /* --- Yama --------------------------------------------------------------- */
 
-static void yama(void)
+/* The one line a shim prints when its supervisor cannot take the tool's
+ * descriptors: the tool, why, and what works instead.  A per-tool
+ * supervisor points at session mode wherever session mode can help. */
+static void unreachable(void)
 {
 	static const struct {
 		int scope;
-		bool ancestor;
-		const char *want; /* NULL: not blocked */
-	} yrows[] = {
-		{-1, false, NULL},
-		{0, false, NULL},
-		{0, true, NULL},
-		{1, true, NULL},
-		{1, false, "landstrip-supervisor -- AGENT"},
-		{2, true, "CAP_SYS_PTRACE"},
-		{2, false, "CAP_SYS_PTRACE"},
-		{3, true, "no process"},
-		{4, true, "unknown"},
-		{-2, true, "unknown"},
+		bool session;
+		const char *want; /* the whole line, or a part of it */
+		bool whole;
+	} urows[] = {
+		{1, false, "git needs a supervisor and Yama ptrace_scope 1 "
+			   "allows only an ancestor: start the agent with: "
+			   "landstrip-supervisor -- AGENT", true},
+		{-1, false, "git needs a supervisor and a per-tool one cannot "
+			    "take its file descriptors (pidfd_getfd: Operation "
+			    "not permitted): start the agent with: "
+			    "landstrip-supervisor -- AGENT", true},
+		{0, false, ": start the agent with: landstrip-supervisor -- AGENT",
+		 false},
+		{2, false, "git needs a supervisor and Yama ptrace_scope 2 "
+			   "allows only CAP_SYS_PTRACE: set "
+			   "kernel.yama.ptrace_scope to 1 and start the agent "
+			   "with: landstrip-supervisor -- AGENT", true},
+		{3, false, "git needs a supervisor and Yama ptrace_scope 3 lets "
+			   "no process take its descriptors: nothing can "
+			   "mediate it until reboot", true},
+		{1, true, "which the session supervisor is not", false},
+		{2, true, "set kernel.yama.ptrace_scope to 1", false},
+		{3, true, "until reboot", false},
+		{-1, true, "the session supervisor cannot take its file "
+			   "descriptors (pidfd_getfd: Operation not permitted)",
+		 false},
+		{7, false, "start the agent with", false},
 	};
-	for (size_t i = 0; i < COUNT_OF(yrows); i++) {
-		test_row("scope %d ancestor %d", yrows[i].scope,
-			 yrows[i].ancestor);
-		const char *got = yama_blocks(yrows[i].scope, yrows[i].ancestor);
-		if (yrows[i].want) {
-			CHECK_CONTAINS(got, yrows[i].want);
-			CHECK(got && !strchr(got, '\n'));
-		} else {
-			CHECK(got == NULL);
-		}
+	for (size_t i = 0; i < COUNT_OF(urows); i++) {
+		test_row("scope %d session %d", urows[i].scope, urows[i].session);
+		char line[WIRE_MAX_MESSAGE + 1];
+		unreachable_line(line, sizeof line, "git", urows[i].scope, EPERM,
+				 urows[i].session);
+		if (urows[i].whole)
+			CHECK_STR(line, urows[i].want);
+		else
+			CHECK_CONTAINS(line, urows[i].want);
+		CHECK(strncmp(line, "git needs a supervisor and ", 27) == 0);
+		CHECK(!strchr(line, '\n'));
+		/* In a session, starting one is no advice. */
+		if (urows[i].session)
+			CHECK_NOT_CONTAINS(line, "landstrip-supervisor --");
 	}
+	test_row(NULL);
+	/* A tool name too long for the message is cut, not overflowed. */
+	char name[2048];
+	memset(name, 'x', sizeof name - 1);
+	name[sizeof name - 1] = '\0';
+	char line[WIRE_MAX_MESSAGE + 1];
+	unreachable_line(line, sizeof line, name, 1, EPERM, false);
+	CHECK_INT(strlen(line), WIRE_MAX_MESSAGE);
 }
 
 /* --- hostile bytes ------------------------------------------------------ */
@@ -1253,7 +1283,7 @@ const struct test_case decide_tests[] = {
 	TEST_CASE(what_is_bounded),
 	TEST_CASE(bound_addresses),
 	TEST_CASE(tables_are_bounded),
-	TEST_CASE(yama),
+	TEST_CASE(unreachable),
 	TEST_CASE(hostile_bytes),
 	TEST_END,
 };
