@@ -52,22 +52,66 @@ ls="$prefix/bin/landstrip-exec"
 echo "Installed $ls"
 
 # ---- the config ---------------------------------------------------------------
+# The compilers and the linker of the example get a wrapper only where they
+# are installed: build systems choose a compiler by looking for it by name
+# (configure tries gcc, then cc), and would pick the wrapper of a missing
+# one.  So the config written here has their sections commented out when
+# they are not found.
+compilers=(cc gcc g++ c++ clang clang++ ld rustc)
+commented_note="not installed when install/setup.sh wrote this file"
+# installed NAME: NAME is on PATH, as a program that is not landstrip-exec.
+installed() {
+	local d f dirs
+	IFS=: read -ra dirs <<<"$PATH"
+	for d in "${dirs[@]}"; do
+		f="${d:-.}/$1"
+		[ -f "$f" ] && [ -x "$f" ] || continue
+		[ "$(basename "$(readlink -f "$f")")" = landstrip-exec ] || return 0
+	done
+	return 1
+}
 step "Config"
 config="$HOME/.config/landstrip/config.ini"
+config_in_use=$config
 if [ -n "${LANDSTRIP_CONFIG:-}" ]; then
+	config_in_use=$LANDSTRIP_CONFIG
 	echo "LANDSTRIP_CONFIG names $LANDSTRIP_CONFIG: using it, writing nothing."
 elif [ "${XDG_CONFIG_HOME:-}" != "" ] && [ "${XDG_CONFIG_HOME#/}" != "$XDG_CONFIG_HOME" ] &&
 	[ -e "$XDG_CONFIG_HOME/landstrip/config.ini" ]; then
+	config_in_use=$XDG_CONFIG_HOME/landstrip/config.ini
 	echo "Keeping $XDG_CONFIG_HOME/landstrip/config.ini (never overwritten)."
 elif [ -e "$config" ]; then
 	echo "Keeping $config (never overwritten)."
 else
+	absent=()
+	for c in "${compilers[@]}"; do
+		installed "$c" || absent+=("$c")
+	done
 	mkdir -p "$(dirname "$config")"
-	cp "$src/install/config.ini.example" "$config.tmp.$$"
+	# Comment out the header and the keys of each absent compiler's section,
+	# with a note above it.
+	awk -v absent=" ${absent[*]} " -v note="$commented_note" '
+		/^[ \t]*\[/ {
+			name = $0
+			sub(/^[ \t]*\[tool\./, "", name)
+			sub(/\].*$/, "", name)
+			off = $0 ~ /^[ \t]*\[tool\./ && index(absent, " " name " ") > 0
+			if (off) {
+				print "# " name ": " note
+				print "#" $0
+				next
+			}
+		}
+		off && $0 !~ /^[ \t]*[#;]/ && NF { print "#" $0; next }
+		{ print }
+	' "$src/install/config.ini.example" >"$config.tmp.$$"
 	chmod 0644 "$config.tmp.$$"
 	mv -n "$config.tmp.$$" "$config"
 	rm -f "$config.tmp.$$"
 	echo "Wrote $config from install/config.ini.example."
+	if [ ${#absent[@]} -gt 0 ]; then
+		echo "Not installed, so their sections are commented out (no wrapper): ${absent[*]}."
+	fi
 fi
 
 # ---- the wrapper set ------------------------------------------------------------
@@ -118,9 +162,21 @@ if [ "$status" != 0 ]; then
 	fi
 	if [ -n "$missing_tools" ]; then
 		echo "Not installed here: $missing_tools.  Their wrappers answer \"command not found\""
-		echo "as the missing tool would; remove a section from $config and run"
-		echo "landstrip-exec --install-wrappers to drop its wrapper."
+		echo "as the missing tool would; remove a section from $config_in_use and run"
+		echo "landstrip-exec --install-wrappers to drop its wrapper (do, for a compiler:"
+		echo "build systems that look for it would find its wrapper)."
 	fi
+fi
+# Compilers installed since this script commented out their sections.
+now=()
+for c in "${compilers[@]}"; do
+	grep -qxF "# $c: $commented_note" "$config_in_use" 2>/dev/null &&
+		grep -qxF "#[tool.$c]" "$config_in_use" && installed "$c" && now+=("$c")
+done
+if [ ${#now[@]} -gt 0 ]; then
+	echo
+	echo "Installed now, but commented out in $config_in_use: ${now[*]}.  Uncomment"
+	echo "their sections and run landstrip-exec --install-wrappers to wrap them."
 fi
 
 # ---- a demonstration --------------------------------------------------------------

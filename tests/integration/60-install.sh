@@ -37,3 +37,80 @@ check "the example config is valid" 0 "$ls" --check -c "$prefix/share/landstrip/
 check "make uninstall" 0 make -s -C "$src" BUILD="$T/build2" uninstall PREFIX="$prefix"
 test -e "$prefix/bin/landstrip-exec" && _tap_result "not ok" "uninstall removed the shim" ||
 	_tap_result ok "uninstall removed the shim"
+
+# ---- install/setup.sh: the compiler wrappers where the compilers are ----------
+# setup.sh builds and installs from a copy of the source tree, with a HOME
+# under /var/tmp (its demonstration checks that ~/.bashrc is not writable,
+# which under /tmp, a write root, it would be), and a PATH of links to the
+# system's programs, without clang and clang++: those two are "not
+# installed".  The other compilers get a wrapper where they are installed.
+setup_deps_missing=
+for pkg in gcc make libc6-dev musl-tools libinih-dev libseccomp-dev; do
+	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
+		setup_deps_missing="$setup_deps_missing $pkg"
+done
+if [ ! -f "$src/install/setup.sh" ]; then
+	skip "install/setup.sh" "not in this tree"
+elif [ -n "$setup_deps_missing" ]; then
+	skip "install/setup.sh" "it would install packages:$setup_deps_missing"
+elif [ ! -d /var/tmp ] || [ ! -w /var/tmp ]; then
+	skip "install/setup.sh" "/var/tmp is not writable: HOME must be outside /tmp"
+else
+	unset LANDSTRIP_CONFIG
+	S=$(mktemp -d /var/tmp/landstrip-setup.XXXXXX)
+	trap 'rm -rf "$S"; _tap_done' EXIT
+	mkdir -p "$S/src" "$S/home" "$S/bin" "$S/proj"
+	tar -C "$src" --exclude=./build --exclude=./.git -cf - . | tar -C "$S/src" -xf -
+	hidden=" clang clang++ "
+	for f in /usr/local/bin/* /usr/local/sbin/* /usr/bin/* /usr/sbin/* /bin/* /sbin/*; do
+		n=${f##*/}
+		case $hidden in *" $n "*) continue ;; esac
+		[ -e "$S/bin/$n" ] || ln -s "$f" "$S/bin/$n"
+	done
+	sw="$S/home/.local/share/landstrip/bin"
+	scfg="$S/home/.config/landstrip/config.ini"
+	setup() { env HOME="$S/home" PATH="$S/bin" TMPDIR=/tmp bash "$S/src/install/setup.sh"; }
+	check "setup.sh without clang and clang++" 0 setup
+	for c in cc gcc g++ c++ clang clang++ ld rustc; do
+		if PATH="$S/bin" command -v "$c" >/dev/null; then
+			[ -L "$sw/$c" ] && _tap_result ok "setup.sh: $c is installed: wrapped" ||
+				_tap_result "not ok" "setup.sh: $c is installed: wrapped"
+			grep -qx "\[tool\.$c\]" "$scfg" && _tap_result ok "setup.sh: $c's section is in the config" ||
+				_tap_result "not ok" "setup.sh: $c's section is in the config"
+		else
+			[ ! -e "$sw/$c" ] && _tap_result ok "setup.sh: $c is not installed: no wrapper" ||
+				_tap_result "not ok" "setup.sh: $c is not installed: no wrapper"
+			grep -qx "#\[tool\.$c\]" "$scfg" && _tap_result ok "setup.sh: $c's section is commented out" ||
+				_tap_result "not ok" "setup.sh: $c's section is commented out"
+		fi
+	done
+	check_out "setup.sh: says which are commented out" \
+		'^Not installed, so their sections are commented out \(no wrapper\): .*clang clang\+\+'
+	check "setup.sh: the config it wrote is valid" 0 "$S/home/.local/bin/landstrip-exec" --check -c "$scfg"
+	check "setup.sh: --install-wrappers again adds no wrapper" 0 \
+		env HOME="$S/home" PATH="$S/bin" "$S/home/.local/bin/landstrip-exec" --install-wrappers
+	check_out "setup.sh: nothing added, nothing removed" '^0 added, 0 removed'
+	if PATH="$S/bin" command -v cc >/dev/null; then
+		printf 'int main(void) { return 0; }\n' >"$S/proj/hello.c"
+		check "setup.sh: cc compiles through its wrapper" 0 \
+			sh -c 'cd "$1" && env HOME="$2" PATH="$3:$4" cc -o hello hello.c && ./hello' sh \
+			"$S/proj" "$S/home" "$sw" "$S/bin"
+		check "setup.sh: and cannot write outside the project" 1 \
+			sh -c 'cd "$1" && env HOME="$2" PATH="$3:$4" cc -o "$2/hello" hello.c' sh \
+			"$S/proj" "$S/home" "$sw" "$S/bin"
+	else
+		skip "setup.sh: cc through its wrapper" "cc is not installed"
+	fi
+	# clang installed later: setup.sh keeps the config, and says what to do.
+	if command -v clang >/dev/null; then
+		ln -s "$(command -v clang)" "$S/bin/clang"
+		check "setup.sh again, with clang" 0 setup
+		check_out "setup.sh: keeps the config" "^Keeping $scfg \(never overwritten\)\.$"
+		check_out "setup.sh: says to uncomment clang's section" \
+			'^Installed now, but commented out in .*: clang\.'
+		[ ! -e "$sw/clang" ] && _tap_result ok "setup.sh: and wraps nothing it was not told to" ||
+			_tap_result "not ok" "setup.sh: and wraps nothing it was not told to"
+	else
+		skip "setup.sh with clang installed later" "clang is not installed"
+	fi
+fi

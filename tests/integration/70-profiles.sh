@@ -105,6 +105,25 @@ refused() {
 	fi
 }
 
+# refused_at DESC PATH CMD...: CMD fails, and a line of its output says
+# that PATH was denied: the refusal is for PATH, not for something the
+# build needed before it got there (a build that fails earlier fails this).
+refused_at() {
+	local desc=$1 path=$2
+	shift 2
+	run "$@"
+	local got=$?
+	if [ "$got" = 0 ]; then
+		echo "#   expected a failure, got status 0: $*"
+		_tap_result "not ok" "$desc"
+	elif ! cat "$T/out" "$T/err" | grep -F -- "$path" | grep -Eq -- "$deny_re"; then
+		echo "#   status $got, but no permission error naming $path: $*"
+		_tap_result "not ok" "$desc"
+	else
+		_tap_result ok "$desc"
+	fi
+}
+
 # works DESC CMD...: CMD exits 0 (with a time limit: nothing may hang).
 works() {
 	local desc=$1
@@ -391,9 +410,12 @@ done
 cd "$p" || exit 1
 
 # =============================================================================
-# cargo: a crate without dependencies, and one with a dependency from a
-# local registry (unpacked into ~/.cargo/registry), offline.  The "evil"
-# crate's build script tries what EVIL_WHAT says.
+# cargo: a crate without dependencies, one with a dependency from a local
+# registry (unpacked into ~/.cargo/registry), offline, and one with a path
+# dependency whose build script compiles C; rustc and cc run through their
+# wrappers (cargo starts rustc, and rustc the linker cc, in a registry
+# dependency's own directory, and a build script in its package's).  The
+# "evil" crate's build script tries what EVIL_WHAT says.
 # =============================================================================
 evil_rs='
 use std::io::Write;
@@ -410,6 +432,41 @@ fn main() {
         _ => Ok(()),
     };
     if let Err(e) = r { panic!("evil: {} {}: {:?} ({})", what, arg, e.kind(), e); }
+}
+'
+# The build script of a path dependency: compiles hello.c with cc into
+# OUT_DIR and links it; then tries, with cc, what EVIL_WHAT says.
+cbuild_rs='
+use std::process::Command;
+fn cc(args: &[&str]) -> bool {
+    Command::new("cc").args(args).status().map(|s| s.success()).unwrap_or(false)
+}
+fn main() {
+    println!("cargo:rerun-if-changed=hello.c");
+    println!("cargo:rerun-if-env-changed=EVIL_WHAT");
+    println!("cargo:rerun-if-env-changed=EVIL_ARG");
+    let out = std::env::var("OUT_DIR").unwrap();
+    let obj = format!("{}/hello.o", out);
+    if !cc(&["-c", "-fPIC", "hello.c", "-o", &obj]) {
+        panic!("cdep: cc could not compile hello.c into {}", out);
+    }
+    let lib = format!("{}/libhello.a", out);
+    if !Command::new("ar").args(["crs", &lib, &obj]).status().map(|s| s.success()).unwrap_or(false) {
+        panic!("cdep: ar could not make {}", lib);
+    }
+    println!("cargo:rustc-link-search=native={}", out);
+    println!("cargo:rustc-link-lib=static=hello");
+    let what = std::env::var("EVIL_WHAT").unwrap_or_default();
+    let arg = std::env::var("EVIL_ARG").unwrap_or_default();
+    let steal = format!("{}/steal.o", out);
+    let done = match what.as_str() {
+        "write" => cc(&["-c", "hello.c", "-o", &arg]),
+        "read" => cc(&["-c", "-include", &arg, "hello.c", "-o", &steal]),
+        _ => true,
+    };
+    if !done {
+        panic!("evil: cc could not {} {}", what, arg);
+    }
 }
 '
 if have cargo; then
@@ -459,25 +516,42 @@ if have cargo; then
 	net_refused "cargo: a build script cannot connect to the loopback listener" \
 		env EVIL_WHAT=connect EVIL_ARG="$port" cargo build -q --offline
 
-	# Why the example has no [tool.rustc] and no [tool.cc]: cargo starts
-	# rustc, and rustc the linker cc, in each dependency's directory; a
-	# wrapper there gets that directory as "." and cannot write target/.
-	for tool in rustc cc; do
-		mkdir -p "$T/nested-$tool"
-		ln -s "$LS" "$T/nested-$tool/$tool"
-		cd "$p/rs/withdep" && rm -rf target || exit 1
-		check "cargo: with a $tool wrapper, the crate with a dependency does not build (hence no [tool.$tool])" 101 \
-			env PATH="$T/nested-$tool:$PATH" cargo build -q --offline
-		check_err "cargo: because the nested $tool cannot write target/" 'Permission denied'
-	done
+	# A path dependency whose build script compiles C with cc itself (the
+	# cc crate is not at hand offline): cargo runs the build script in the
+	# dependency's directory, and the cc wrapper started there has the
+	# crate's directory as ".", and writes OUT_DIR in target/.
+	if have cc && have ar; then
+		mkdir -p "$p/rs/withc/src" "$p/rs/withc/cdep/src"
+		cd "$p/rs/withc" || exit 1
+		printf '[package]\nname = "withc"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ncdep = { path = "cdep" }\n' >Cargo.toml
+		echo 'fn main() { cdep::hello(); }' >src/main.rs
+		printf '[package]\nname = "cdep"\nversion = "0.1.0"\nedition = "2021"\nbuild = "build.rs"\nlinks = "hello"\n' >cdep/Cargo.toml
+		printf 'extern "C" { fn hello_from_c(); }\npub fn hello() { unsafe { hello_from_c() } }\n' >cdep/src/lib.rs
+		printf '#include <stdio.h>\nvoid hello_from_c(void) { puts("hello from C, built by build.rs"); }\n' >cdep/hello.c
+		echo "$cbuild_rs" >cdep/build.rs
+		check "cargo: rustc and cc run through their wrappers" 0 \
+			sh -c '[ "$(command -v rustc)" = "$0/rustc" ] && [ "$(command -v cc)" = "$0/cc" ]' "$W"
+		works "cargo: a path dependency whose build.rs compiles C with cc (rustc and cc wrapped)" \
+			cargo build -q --offline
+		check "cargo: the program runs" 0 ./target/debug/withc
+		check_out "cargo: and prints what the C code says" '^hello from C, built by build\.rs$'
+		works "cargo: the C object is in target/" sh -c 'ls target/debug/build/cdep-*/out/hello.o'
+		refused_at "cargo: cc in a build.rs cannot write outside the project" "$T/outside/cargo-cc.o" \
+			env EVIL_WHAT=write EVIL_ARG="$T/outside/cargo-cc.o" cargo build -q --offline
+		refused_at "cargo: cc in a build.rs cannot #include ~/.ssh/id_ed25519" "$HOME/.ssh/id_ed25519" \
+			env EVIL_WHAT=read EVIL_ARG="$HOME/.ssh/id_ed25519" cargo build -q --offline
+	else
+		skip "cargo: a build.rs that compiles C" "cc or ar is not installed"
+	fi
 	cd "$p" || exit 1
 else
 	skip "cargo" "cargo is not installed, or not reachable by $(id -un) (rustup under /root)"
 fi
 
 # =============================================================================
-# make: builds a C program (the compiler, not wrapped, runs under make's
-# policy) and a generated file.
+# make: builds a C program (through the cc wrapper, inside make's policy)
+# and a generated file; a recursive make whose subdirectory compiles with
+# $(CC) and links into the project's bin/.
 # =============================================================================
 if have make && have cc; then
 	mkdir -p "$p/mk" && cd "$p/mk" || exit 1
@@ -491,9 +565,77 @@ if have make && have cc; then
 	refused "make: a recipe cannot read ~/.ssh/id_ed25519" make -s -f evil.mk read ARG="$HOME/.ssh/id_ed25519"
 	net_refused "make: a recipe cannot connect to the loopback listener" \
 		make -s -f evil.mk connect TRY="$TRY" ARG="$port"
+
+	# $(MAKE) -C sub runs the real make (make sets $(MAKE) to its own
+	# path), "make -C sub" by name the make wrapper again; either way cc,
+	# and the linker cc runs, start in sub/ and write ../bin as well.
+	mkdir -p "$p/mk/rec/sub" && cd "$p/mk/rec" || exit 1
+	printf 'all:\n\t$(MAKE) -C sub\nby-name:\n\tmake -C sub\nevil-write evil-read:\n\t$(MAKE) -C sub $@ ARG=$(ARG)\nclean:\n\t$(MAKE) -C sub clean\n' >Makefile
+	printf '../bin/hello: main.o greet.o\n\tmkdir -p ../bin\n\t$(CC) -o $@ main.o greet.o\n%%.o: %%.c\n\t$(CC) -c -o $@ $<\n' >sub/Makefile
+	printf 'evil-write: ../bin/hello\n\t$(CC) -c -o $(ARG) greet.c\nevil-read: ../bin/hello\n\t$(CC) -c -include $(ARG) -o steal.o greet.c\nclean:\n\trm -rf *.o ../bin\n' >>sub/Makefile
+	printf '#include <stdio.h>\nvoid greet(void) { puts("hello from sub"); }\n' >sub/greet.c
+	printf 'void greet(void);\nint main(void) { greet(); return 0; }\n' >sub/main.c
+	check "make: cc runs through its wrapper" 0 sh -c '[ "$(command -v cc)" = "$0/cc" ]' "$W"
+	works "make: a recursive \$(MAKE) -C sub compiles with \$(CC) (make and cc wrapped)" make -s
+	works "make: the objects are in sub/" test -f sub/main.o -a -f sub/greet.o
+	check "make: the program sub/ linked into bin/ runs" 0 ./bin/hello
+	check_out "make: and prints what sub/ says" '^hello from sub$'
+	works "make: clean" make -s clean
+	works "make: a recipe that runs \"make -C sub\" by name (the make wrapper again)" make -s by-name
+	check "make: by name too, the program is in bin/" 0 ./bin/hello
+	refused_at "make: cc in sub/ cannot write outside the project" "$T/outside/make-cc.o" \
+		make -s evil-write ARG="$T/outside/make-cc.o"
+	refused_at "make: cc in sub/ cannot #include ~/.ssh/id_ed25519" "$HOME/.ssh/id_ed25519" \
+		make -s evil-read ARG="$HOME/.ssh/id_ed25519"
 	cd "$p" || exit 1
 else
 	skip "make" "make or cc is not installed"
+fi
+
+# =============================================================================
+# cmake: an out-of-tree build whose executable, defined in a subdirectory,
+# goes to build/bin: the compiler and linker start in build/app and write
+# build/bin.  A custom target tries, with the compiler, what EVIL_* say.
+# =============================================================================
+if have cmake && have cc; then
+	mkdir -p "$p/cm/app" && cd "$p/cm" || exit 1
+	printf 'cmake_minimum_required(VERSION 3.13)\nproject(cm C)\nset(CMAKE_RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)\nadd_subdirectory(app)\n' >CMakeLists.txt
+	cat >app/CMakeLists.txt <<'CMAKE'
+add_library(greet STATIC greet.c)
+add_executable(hello main.c)
+target_link_libraries(hello greet)
+if(EVIL_WRITE)
+  add_custom_target(evil ALL COMMAND ${CMAKE_C_COMPILER} -c ${CMAKE_CURRENT_SOURCE_DIR}/greet.c -o ${EVIL_WRITE})
+  add_dependencies(evil hello)
+endif()
+if(EVIL_READ)
+  add_custom_target(evil ALL COMMAND ${CMAKE_C_COMPILER} -c -include ${EVIL_READ} ${CMAKE_CURRENT_SOURCE_DIR}/greet.c -o steal.o)
+  add_dependencies(evil hello)
+endif()
+CMAKE
+	printf '#include <stdio.h>\nvoid greet(void) { puts("hello from cmake"); }\n' >app/greet.c
+	printf 'void greet(void);\nint main(void) { greet(); return 0; }\n' >app/main.c
+	check "cmake: cmake, make and cc run through their wrappers" 0 \
+		sh -c 'for t in cmake make cc; do [ "$(command -v $t)" = "$0/$t" ] || exit 1; done' "$W"
+	works "cmake: configures out of tree (cmake -S . -B build)" cmake -S . -B build
+	check "cmake: and found the cc wrapper as the C compiler" 0 \
+		grep -qx "CMAKE_C_COMPILER:FILEPATH=$W/cc" build/CMakeCache.txt
+	works "cmake: builds (cmake --build build)" cmake --build build
+	check "cmake: the program in build/bin runs" 0 ./build/bin/hello
+	check_out "cmake: and prints what the C code says" '^hello from cmake$'
+	works "cmake: configures a build whose custom target writes outside" \
+		cmake -S . -B build-w -DEVIL_WRITE="$T/outside/cmake-cc.o"
+	refused_at "cmake: a custom command cannot write outside the project" "$T/outside/cmake-cc.o" \
+		cmake --build build-w
+	works "cmake: configures a build whose custom target reads ~/.ssh" \
+		cmake -S . -B build-r -DEVIL_READ="$HOME/.ssh/id_ed25519"
+	refused_at "cmake: a custom command cannot #include ~/.ssh/id_ed25519" "$HOME/.ssh/id_ed25519" \
+		cmake --build build-r
+	cd "$p" || exit 1
+elif have cc; then
+	skip "cmake" "cmake is not installed"
+else
+	skip "cmake" "cc is not installed"
 fi
 
 # =============================================================================
@@ -540,45 +682,55 @@ if have bash; then
 fi
 
 # =============================================================================
-# cc, gcc: the example does not wrap them (see its comment): they run under
-# the policy of the tool that starts them, as under make above.
+# The compilers and the linker, called directly through their wrappers: a
+# program in the project, nothing outside it, no ~/.ssh.  gcc finds cc1
+# from argv[0], which the wrapper sets to the real path.
 # =============================================================================
-for name in cc gcc rustc; do
-	works "example: $name has no wrapper" test ! -e "$W/$name"
+mkdir -p "$p/c" && cd "$p/c" || exit 1
+printf 'int main(void) { return 0; }\n' >hello.c
+printf '#include "%s"\nint main(void) { return 0; }\n' "$HOME/.ssh/id_ed25519" >steal.c
+for name in cc gcc clang c++ g++ clang++; do
+	if ! have $name; then
+		skip "$name" "$name is not installed"
+		continue
+	fi
+	case $name in *++) lang=(-x c++) ;; *) lang=() ;; esac
+	check "$name: runs through the wrapper" 0 sh -c '[ "$(command -v "$1")" = "$0/$1" ]' "$W" $name
+	works "$name: compiles a program in the project" $name "${lang[@]}" -o "hello-$name" hello.c
+	works "$name: the program runs" "./hello-$name"
+	refused "$name: cannot write outside the project" $name "${lang[@]}" -o "$T/outside/hello" hello.c
+	refused "$name: cannot #include ~/.ssh/id_ed25519" $name "${lang[@]}" -c -o steal.o steal.c
 done
+if have cc && have ld; then
+	real cc -c -o hello.o hello.c
+	check "ld: runs through the wrapper" 0 sh -c '[ "$(command -v ld)" = "$0/ld" ]' "$W"
+	works "ld: links in the project" ld -r -o ld-out.o hello.o
+	refused "ld: cannot write outside the project" ld -r -o "$T/outside/ld-out.o" hello.o
+else
+	skip "ld" "cc or ld is not installed"
+fi
+if have rustc; then
+	echo 'fn main() { println!("hello from rustc"); }' >hello.rs
+	printf 'const K: &str = include_str!("%s");\nfn main() { println!("{}", K.len()); }\n' "$HOME/.ssh/id_ed25519" >steal.rs
+	check "rustc: runs through the wrapper" 0 sh -c '[ "$(command -v rustc)" = "$0/rustc" ]' "$W"
+	works "rustc: compiles a program in the project" rustc hello.rs
+	check "rustc: the program runs" 0 ./hello
+	check_out "rustc: and greets" '^hello from rustc$'
+	refused "rustc: cannot write outside the project" rustc -o "$T/outside/rustc-out" hello.rs
+	refused "rustc: cannot include_str! ~/.ssh/id_ed25519" rustc steal.rs
+else
+	skip "rustc" "rustc is not installed, or not reachable by $(id -un) (rustup under /root)"
+fi
+# Under another tool's profile, in explicit mode, as a tool with no wrapper
+# of its own would run.
 if have cc; then
-	mkdir -p "$p/c" && cd "$p/c" || exit 1
-	printf 'int main(void) { return 0; }\n' >hello.c
-	printf '#include "%s"\nint main(void) { return 0; }\n' "$HOME/.ssh/id_ed25519" >steal.c
 	works "cc: compiles under make's profile (explicit mode, -p make)" "$LS" -p make -- cc -o hello hello.c
 	refused "cc: under make's profile, cannot write outside the project" \
 		"$LS" -p make -- cc -o "$T/outside/hello" hello.c
 	refused "cc: under make's profile, cannot #include ~/.ssh/id_ed25519" \
 		"$LS" -p make -- cc -c -o steal.o steal.c
-
-	# Wrapped anyway, as the example's comment shows how: an empty [tool.cc]
-	# gives [sandbox], which is what a wrapper without a section gets.  gcc
-	# finds cc1 from argv[0], which the wrapper sets to the real path.
-	mkdir -p "$T/cc-wrapper"
-	ln -s "$LS" "$T/cc-wrapper/cc"
-	ln -s "$LS" "$T/cc-wrapper/gcc"
-	for name in cc gcc; do
-		if ! have $name; then
-			skip "$name wrapper" "$name is not installed"
-			continue
-		fi
-		works "$name: compiles through a $name wrapper" \
-			env PATH="$T/cc-wrapper:$PATH" $name -o "hello-$name" hello.c
-		works "$name: the program runs" "./hello-$name"
-		refused "$name: through the wrapper, cannot write outside the project" \
-			env PATH="$T/cc-wrapper:$PATH" $name -o "$T/outside/hello" hello.c
-		refused "$name: through the wrapper, cannot #include ~/.ssh/id_ed25519" \
-			env PATH="$T/cc-wrapper:$PATH" $name -c -o steal.o steal.c
-	done
-	cd "$p" || exit 1
-else
-	skip "cc" "cc is not installed"
 fi
+cd "$p" || exit 1
 
 # Python takes sys.executable from argv[0]: a venv made through the wrapper
 # must point at the real interpreter, not at the wrapper (which would tie
@@ -601,6 +753,6 @@ fi
 check "~/.bashrc is unchanged" 0 sh -c '[ "$(cksum <"$HOME/.bashrc")" = "$0" ]' "$bashrc_sum"
 check "~/.gitconfig is unchanged" 0 sh -c '[ "$(cksum <"$HOME/.gitconfig")" = "$0" ]' "$gitconfig_sum"
 check "nothing was written in \$T/outside" 0 sh -c \
-	'! ls "$0" | grep -Eqx "git|npm|npx|node|python3?|pip3?|cargo|make|sh|bash|planted|hello"' "$T/outside"
+	'! ls "$0" | grep -Eqx "git|npm|npx|node|python3?|pip3?|cargo|make|sh|bash|planted|hello|(cargo|make|cmake)-cc\.o|ld-out\.o|rustc-out"' "$T/outside"
 check "nothing was planted in ~/.local or ~/.cargo/bin" 0 sh -c \
 	'[ ! -e "$HOME/.local/lib" ] && [ ! -e "$HOME/.cargo/bin" ]'
