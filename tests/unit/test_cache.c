@@ -140,6 +140,23 @@ static const struct dep *dep_named(const char *path)
 	return NULL;
 }
 
+/* Start a recording and note PATH with NOTE, once every directory on the
+ * way has settled.  The ancestors include the temporary directory itself,
+ * which other processes may change at any moment (a busy /tmp): a
+ * recording tainted by a recent change is tried again, a few times. */
+static void record_settled(void (*note)(const char *), const char *path)
+{
+	for (int tries = 0; tries < 20; tries++) {
+		usleep((DEPS_SETTLE_NS + 10000000) / 1000);
+		deps_start();
+		note(path);
+		if (!lowering_deps.tainted ||
+		    !strstr(lowering_deps.tainted, "50 ms"))
+			return;
+		deps_stop();
+	}
+}
+
 static void deps_record_ancestors(void)
 {
 	char *t = tmp_tree();
@@ -153,11 +170,9 @@ static void deps_record_ancestors(void)
 	CHECK_CONTAINS(lowering_deps.tainted, "50 ms");
 	deps_stop();
 	free(fresh);
-	usleep((DEPS_SETTLE_NS + 10000000) / 1000);
 	char *abc = join(t, "a/b/c");
 	char *a = join(t, "a"), *ab = join(t, "a/b");
-	deps_start();
-	deps_note_lookup(abc);
+	record_settled(deps_note_lookup, abc);
 	CHECK(dep_named("/") != NULL);
 	CHECK(dep_named(t) != NULL);
 	CHECK(dep_named(a) != NULL);
@@ -195,10 +210,8 @@ static void deps_taint_on_symlink(void)
 	REQUIRE(t);
 	REQUIRE(mk_dir(t, "real/x"));
 	REQUIRE(mk_link(t, "link", "real"));
-	usleep((DEPS_SETTLE_NS + 10000000) / 1000);
 	char *through = join(t, "link/x/y");
-	deps_start();
-	deps_note_lookup(through);
+	record_settled(deps_note_lookup, through);
 	CHECK(lowering_deps.tainted != NULL);
 	if (lowering_deps.tainted)
 		CHECK_CONTAINS(lowering_deps.tainted, "symlink");
@@ -207,8 +220,7 @@ static void deps_taint_on_symlink(void)
 	/* A missing directory is not a dep (its parent covers it), and does
 	 * not taint. */
 	char *missing = join(t, "no/such/dir");
-	deps_start();
-	deps_note_dir(missing);
+	record_settled(deps_note_dir, missing);
 	CHECK(lowering_deps.tainted == NULL);
 	CHECK(dep_named(t) != NULL);
 	deps_stop();
