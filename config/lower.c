@@ -624,6 +624,12 @@ static void add_protected(struct lowered *out, const struct policy *p,
 			if (strcmp(canon, roots[i]) == 0)
 				relax = &allow->items[i];
 		}
+		/* The config denies it already: its own line is what a
+		 * refusal should name. */
+		for (size_t k = 0; !relax && inside && k < out->write_deny_count;
+		     k++)
+			if (strcmp(out->write_denies[k].path, canon) == 0)
+				inside = false;
 		if (relax) {
 			out->relaxed = xrealloc(out->relaxed,
 						(out->relaxed_count + 1) *

@@ -231,6 +231,27 @@ static void lowering_applies_and_relaxes(void)
 			CHECK_STR(l.write_denies[i].key, "built-in");
 		}
 	lowered_release(&l);
+	/* the config's own deny at the same path is the one kept (its line
+	 * is what a refusal names) */
+	{
+		struct config c2;
+		struct policy p2;
+		struct lowered l2;
+		REQUIRE(parse_str(&c2, "[sandbox]\nallowWrite = .\n"
+				       "denyWrite = .git/hooks\n",
+				  NULL, err, sizeof err) == 0);
+		config_merge(&c2, &p2);
+		REQUIRE(lower_policy(&p2, &env, &l2, err, sizeof err) == 0);
+		const struct deny *d = find_deny(&l2, hooks);
+		CHECK(d && !d->protect && strcmp(d->key, "denyWrite") == 0);
+		size_t n = 0;
+		for (size_t i = 0; i < l2.write_deny_count; i++)
+			n += strcmp(l2.write_denies[i].path, hooks) == 0;
+		CHECK_INT(n, 1);
+		lowered_release(&l2);
+		policy_release(&p2);
+		config_release(&c2);
+	}
 	/* nested (no mediation): nothing applied */
 	env.mediate_writes = false;
 	REQUIRE(lower_policy(&pol, &env, &l, err, sizeof err) == 0);
