@@ -33,7 +33,7 @@ LIBSECCOMP_A ?= /usr/lib/x86_64-linux-gnu/libseccomp.a
 
 CONFIG_SRC := config/diag.c config/parse.c config/keys.c config/merge.c \
 	config/default_config.c config/paths.c config/lower.c config/system.c \
-	config/glob.c config/deps.c config/locate.c
+	config/glob.c config/deps.c config/locate.c config/protect.c
 SHIM_SRC := shim/alloc.c shim/main.c shim/caps.c shim/mediation.c \
 	shim/wrappers.c shim/doctor.c shim/admin.c shim/enforce.c \
 	config/protocol.c shim/cli.c shim/context.c shim/program.c \

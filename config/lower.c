@@ -449,7 +449,7 @@ static void add_deny_location(void *ctx, const char *path, bool exists)
 				(*set->count + 1) * sizeof **set->denies);
 	(*set->denies)[(*set->count)++] = (struct deny){
 		xstrdup(path), set->key, set->mandatory, exists, set->src,
-		set->text ? xstrdup(set->text) : NULL,
+		set->text ? xstrdup(set->text) : NULL, NULL,
 	};
 }
 
@@ -586,6 +586,75 @@ static void add_mandatory(struct lowered *out, const struct lower_env *env)
 	}
 }
 
+/* The built-in protected set (config/protect.h): ordinary denies with key
+ * "built-in", only where they fall inside a write root (elsewhere nothing
+ * may write them anyway).  An allowWrite naming exactly an entry's path
+ * removes it: the user relaxed that one entry; an allowWrite deeper inside
+ * a protected directory wins by specificity as for any deny. */
+static void add_protected(struct lowered *out, const struct policy *p,
+			  const struct lower_env *env)
+{
+	if (!env->mediate_writes || !env->protect_count)
+		return;
+	const struct path_list *allow = &p->lists[LIST_ALLOW_WRITE];
+	char **roots = xcalloc(allow->len + 1, sizeof *roots);
+	for (size_t i = 0; i < allow->len; i++) {
+		char why[256];
+		bool exists;
+		if (glob_is_pattern(allow->items[i].text))
+			continue;
+		char *abs = path_expand(allow->items[i].text, env->cwd,
+					env->home, why, sizeof why);
+		if (abs)
+			roots[i] = path_canonical(abs, &exists);
+		free(abs);
+	}
+	for (size_t j = 0; j < env->protect_count; j++) {
+		const struct protected_path *pp = &env->protect[j];
+		bool exists;
+		char *abs = xstrdup(pp->path);
+		path_normalize(abs);
+		char *canon = path_canonical(abs, &exists);
+		const struct path_entry *relax = NULL;
+		bool inside = false;
+		for (size_t i = 0; i < allow->len; i++) {
+			if (!roots[i] || !path_within(canon, roots[i]))
+				continue;
+			inside = true;
+			if (strcmp(canon, roots[i]) == 0)
+				relax = &allow->items[i];
+		}
+		/* The config denies it already: its own line is what a
+		 * refusal should name. */
+		for (size_t k = 0; !relax && inside && k < out->write_deny_count;
+		     k++)
+			if (strcmp(out->write_denies[k].path, canon) == 0)
+				inside = false;
+		if (relax) {
+			out->relaxed = xrealloc(out->relaxed,
+						(out->relaxed_count + 1) *
+							sizeof *out->relaxed);
+			out->relaxed[out->relaxed_count++] = (struct relaxed){
+				xstrdup(canon), pp->why, xstrdup(relax->text),
+				relax->src};
+		} else if (inside) {
+			size_t first = out->write_deny_count;
+			struct deny_set set = {&out->write_denies,
+					       &out->write_deny_count,
+					       "built-in", false, true,
+					       {"built-in", 0}, NULL};
+			path_deny_locations(abs, add_deny_location, &set);
+			for (size_t k = first; k < out->write_deny_count; k++)
+				out->write_denies[k].protect = pp->why;
+		}
+		free(canon);
+		free(abs);
+	}
+	for (size_t i = 0; i < allow->len; i++)
+		free(roots[i]);
+	free(roots);
+}
+
 static int lower_writes(const struct policy *p, const struct lower_env *env,
 			struct lowered *out, char *err, size_t errlen)
 {
@@ -605,6 +674,7 @@ static int lower_writes(const struct policy *p, const struct lower_env *env,
 		       &p->lists[LIST_DENY_READ], "denyRead", env, false, out,
 		       expand, err, errlen) < 0)
 		return -1;
+	add_protected(out, p, env);
 	add_mandatory(out, env);
 	struct walk w = {
 		.out = out, .env = env, .grant = GRANT_WRITE, .path_grant = 0,

@@ -19,6 +19,7 @@
 #define LANDSTRIP_LOWER_H
 
 #include "config.h"
+#include "protect.h"
 
 #include <stdbool.h>
 
@@ -46,6 +47,17 @@ struct deny {
 	bool exists;
 	struct source src;
 	char *text;        /* as written in the config; NULL when built in */
+	const char *protect; /* a built-in protected entry (key "built-in"):
+				why it is protected; NULL otherwise */
+};
+
+/* A built-in protected entry removed by an allowWrite naming exactly its
+ * path. */
+struct relaxed {
+	char *path;
+	const char *protect;
+	char *text;
+	struct source src;
 };
 
 /* A pattern (config/glob.h), absolute, its fixed prefix canonical: a deny,
@@ -121,6 +133,8 @@ struct lowered {
 	bool mediate_reads;
 	struct allow_root *read_allows;
 	size_t read_allow_count;
+	struct relaxed *relaxed;
+	size_t relaxed_count;
 };
 
 struct mandatory_deny {
@@ -133,6 +147,11 @@ struct lower_env {
 	const char *home;
 	const struct mandatory_deny *mandatory;
 	size_t mandatory_count;
+	/* The built-in protected set (config/protect.h), applied as ordinary
+	 * denies where it falls inside a write root, when writes are
+	 * mediated (nested, the enclosing supervisor applies its own). */
+	const struct protected_path *protect;
+	size_t protect_count;
 	const struct rule_sink *sink; /* NULL: record only (--check, tests) */
 	bool record;                  /* keep out->rules for --check/--debug */
 	bool record_write_dirs;       /* keep the write-granted directories

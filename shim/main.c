@@ -21,6 +21,7 @@
 #include "program.h"
 #include "report.h"
 #include "rulecache.h"
+#include "../config/protect.h"
 #include "seccomp.h"
 
 #include <errno.h>
@@ -327,11 +328,18 @@ int main(int argc, char **argv)
 				? find_program(&cli, &policy, &ctx)
 				: NULL;
 
+	/* The built-in protected set (config/protect.h), found anew at each
+	 * start: nested, the enclosing supervisor applies its own. */
+	struct protect_set protect = {0};
+	if (!nested && (cli.action == ACTION_RUN || cli.action == ACTION_CHECK))
+		protect_discover(ctx.project_dir, ctx.home, &protect);
 	struct lower_env env = {
 		.cwd = ctx.project_dir,
 		.home = ctx.home,
 		.mandatory = ctx.mandatory,
 		.mandatory_count = ctx.mandatory_count,
+		.protect = protect.items,
+		.protect_count = protect.count,
 	};
 	struct lowered lowered;
 	struct report rep = {

@@ -358,6 +358,8 @@ static void add_rule(struct wire_policy *w, uint8_t kind, bool glob,
 	if (kind == WIRE_RULE_MANDATORY)
 		snprintf(label, WIRE_MAX_LABEL + 1,
 			 "landstrip's own %s is never writable", key);
+	else if (!text && !src.line && strcmp(src.file, "built-in") == 0)
+		snprintf(label, WIRE_MAX_LABEL + 1, "%s", key);
 	else
 		snprintf(label, WIRE_MAX_LABEL + 1, "%s = %s", key,
 			 text ? text : path);
@@ -379,6 +381,18 @@ static void add_write_rules(struct wire_policy *w, const struct lowered *l)
 			 l->allow_roots[i].path);
 	for (size_t i = 0; i < l->write_deny_count; i++) {
 		const struct deny *d = &l->write_denies[i];
+		if (d->protect) {
+			/* A refusal names the protection and the line that
+			 * relaxes it (supervisor/decide_write.c write_hint). */
+			char *label = xasprintf(
+				"protected (built-in: %s); to allow it: "
+				"allowWrite = %s",
+				d->protect, d->path);
+			add_rule(w, WIRE_RULE_DENY, false, d->src, label, NULL,
+				 d->path);
+			free(label);
+			continue;
+		}
 		add_rule(w, d->mandatory ? WIRE_RULE_MANDATORY : WIRE_RULE_DENY,
 			 false, d->src, d->key, d->text, d->path);
 	}

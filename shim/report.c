@@ -62,6 +62,37 @@ static void print_denies(FILE *out, const char *title, const struct deny *d,
 	}
 }
 
+/* The built-in protected set inside the write roots, and the entries an
+ * allowWrite relaxed. */
+static void print_protected(FILE *out, const struct lowered *l)
+{
+	bool any = false;
+	for (size_t i = 0; i < l->write_deny_count; i++) {
+		const struct deny *d = &l->write_denies[i];
+		if (!d->protect)
+			continue;
+		if (!any)
+			fprintf(out, "protected: other software runs or reads "
+				     "these outside the sandbox (to relax one: "
+				     "allowWrite = its path):\n");
+		any = true;
+		fprintf(out, "  %-40s (built-in) %s%s\n", d->path, d->protect,
+			d->exists ? "" : "; does not exist yet");
+	}
+	for (size_t i = 0; i < l->relaxed_count; i++) {
+		const struct relaxed *r = &l->relaxed[i];
+		if (!any)
+			fprintf(out, "protected: other software runs or reads "
+				     "these outside the sandbox (to relax one: "
+				     "allowWrite = its path):\n");
+		any = true;
+		fprintf(out, "  %-40s (built-in, relaxed by allowWrite = %s",
+			r->path, r->text);
+		print_source(out, r->src);
+		fprintf(out, ") %s\n", r->protect);
+	}
+}
+
 static void print_network(FILE *out, const struct lowered *l,
 			  const char *mediation)
 {
@@ -163,6 +194,7 @@ void report_policy(FILE *out, const struct report *r)
 		print_source(out, l->write_globs[i].src);
 		fputc('\n', out);
 	}
+	print_protected(out, l);
 	print_denies(out, "write-denied whatever allowWrite says:",
 		     l->write_denies, l->write_deny_count, true);
 	if (l->skipped_count) {

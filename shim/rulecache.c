@@ -69,6 +69,9 @@ bool rulecache_key_of(const struct policy *p, const struct lower_env *env,
 		put_str(&k, env->mandatory[i].path);
 		put_str(&k, env->mandatory[i].why);
 	}
+	put_u32(&k, (uint32_t)env->protect_count);
+	for (size_t i = 0; i < env->protect_count; i++)
+		put_str(&k, env->protect[i].path);
 	for (int l = 0; l < LIST_KEY_COUNT; l++) {
 		put_u32(&k, (uint32_t)p->lists[l].len);
 		for (size_t i = 0; i < p->lists[l].len; i++) {

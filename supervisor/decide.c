@@ -657,6 +657,16 @@ static bool in_write_dir(const struct mediation_policy *pol, const char *path)
 	return false;
 }
 
+static bool writable_mediated(const struct mediation_policy *pol,
+			      const char *path)
+{
+	struct write_decision wd;
+	if (!write_mediated(&pol->writes, path))
+		return false;
+	decide_write(&pol->writes, path, &wd);
+	return wd.allowed;
+}
+
 static void allow(struct decision *out)
 {
 	out->action = ACT_PERFORM;
@@ -681,10 +691,13 @@ void decide_unix_connect(const struct mediation_policy *pol,
 			if (pol->unix_sockets[i] &&
 			    strcmp(canonical, pol->unix_sockets[i]) == 0)
 				return allow(out);
-		/* Ours only where ours can be: inside a write dir. */
+		/* Ours only where ours can be: inside a write dir, or
+		 * where a mediated root lets it be written (a bind there is
+		 * decided as a write: supervisor/mediate.c). */
 		struct socket_inode key = inode_key(dev, ino);
 		if (recent_contains(&pol->socket_inodes, &key) &&
-		    in_write_dir(pol, canonical))
+		    (in_write_dir(pol, canonical) ||
+		     writable_mediated(pol, canonical)))
 			return allow(out);
 	}
 	/* The INI line, for the canonical name if it fits whole. */

@@ -168,7 +168,9 @@ rm -rf "$T.d"
 # HOME is under /tmp here, which the default allows: the most specific
 # rule (allowWrite = /tmp) decides, but landstrip's own config directory
 # below it stays refused.
-check "default: HOME under /tmp follows /tmp" 0 "$LS" -- "$TRY" write "$HOME/.profile"
+# (~/.profile itself is in the built-in protected set: another file.)
+check "default: HOME under /tmp follows /tmp" 0 "$LS" -- "$TRY" write "$HOME/notes"
+check "default: but ~/.profile is protected (built-in)" 1 "$LS" -- "$TRY" write "$HOME/.profile"
 check "default: the config directory below it stays refused" 1 "$LS" -- sh -c "mkdir -p $HOME/.config/landstrip && echo x > $HOME/.config/landstrip/config.ini"
 check "default: read ~/.ssh" 1 "$LS" -- "$TRY" read "$HOME/.ssh/id_rsa"
 if command -v git >/dev/null; then

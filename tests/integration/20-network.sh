@@ -99,9 +99,12 @@ print("" if a.startswith("127.") else a)' 2>/dev/null)
 # allowUnixSockets.  TCP connect goes nowhere, bind and listen are refused,
 # no new unix socket.
 # =============================================================================
+# The write root is $T/outside, not the project: the project holds entries
+# of the built-in protected set (.mcp.json...), which would make it a
+# mediated root, and the policy mediated.
 write_config <<INI
 [sandbox]
-allowWrite = .
+allowWrite = $T/outside
 allowNetwork = false
 INI
 
@@ -364,9 +367,10 @@ for MODE in per-tool session; do
 done
 
 # ---- allowNetwork = true lifts the TCP/UDP rules, not the unix ones -----------------
+# $T/outside, not the project, as above: an unmediated policy.
 write_config <<INI
 [sandbox]
-allowWrite = .
+allowWrite = $T/outside
 allowNetwork = true
 INI
 check "allowNetwork: connect to any port" 0 "$LS" -- "$TRY" connect 127.0.0.1 "$other"

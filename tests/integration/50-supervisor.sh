@@ -800,9 +800,12 @@ check "a nested tool that kills its witness is still narrowed" 1 \
 # nothing would keep an inner proxy port to loopback or check an inner
 # listen's auto-bind: both are refused (the inner shim asks, with a probe,
 # whether an enclosing supervisor decides its calls).
+# The outer write root is $T/outside, not the project: the project holds
+# entries of the built-in protected set, which would make the outer
+# policy mediated.
 cat >"$T/cfg/outer-net.ini" <<INI
 [sandbox]
-allowWrite = $P
+allowWrite = $T/outside
 allowNetwork = true
 INI
 cat >"$T/cfg/inner-proxy-lb.ini" <<INI

@@ -237,6 +237,9 @@ supervisors_of() {
 	done
 }
 
+# allowWrite = .git/config (last: the checks name the lines above) relaxes
+# that entry of the built-in protected set (83-protected.sh): what is
+# tested here is the config's own denies.
 cat >"$CFG/main.ini" <<INI
 [sandbox]
 allowWrite = .
@@ -249,6 +252,7 @@ denyWrite = vault
 allowWrite = ./vault/open
 allowWrite = ./.git/hooks/ok
 denyWrite = late
+allowWrite = .git/config
 
 [tool.try]
 program = $TRY
@@ -779,9 +783,11 @@ check_err "report = FILE: the line is in the file" "^landstrip: refused create $
 # =============================================================================
 # What is trapped, and when a supervisor runs at all
 # =============================================================================
+# ./src, not the project: the project holds entries of the built-in
+# protected set (.mcp.json...), which are denies inside it.
 cat >"$CFG/nodeny.ini" <<INI
 [sandbox]
-allowWrite = .
+allowWrite = ./src
 INI
 fresh
 check "no deny inside the write root: --debug" 0 "$LS" -c "$CFG/nodeny.ini" --debug -- "$TRY" write "$p/src/x"

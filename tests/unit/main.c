@@ -44,6 +44,8 @@ extern const struct test_case system_tests[];
 extern const struct test_case notify_tests[];
 /* config/locate.c (test_locate.c) */
 extern const struct test_case locate_tests[];
+/* config/protect.c (test_protect.c) */
+extern const struct test_case protect_tests[];
 
 static const struct suite suites[] = {
 	{"parse", parse_tests},     {"merge", merge_tests},
@@ -54,6 +56,7 @@ static const struct suite suites[] = {
 	{"cache", cache_tests},     {"recent", recent_tests},
 	{"watch", watch_tests},     {"system", system_tests},
 	{"notify", notify_tests},   {"locate", locate_tests},
+	{"protect", protect_tests},
 };
 
 static const char *current_test;

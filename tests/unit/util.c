@@ -203,6 +203,11 @@ void lowered_release(struct lowered *l)
 		free(l->read_allows[i].text);
 	}
 	free(l->read_allows);
+	for (size_t i = 0; i < l->relaxed_count; i++) {
+		free(l->relaxed[i].path);
+		free(l->relaxed[i].text);
+	}
+	free(l->relaxed);
 	for (size_t i = 0; i < l->write_glob_count; i++) {
 		free(l->write_globs[i].pattern);
 		free(l->write_globs[i].text);

@@ -1,0 +1,251 @@
+#include "protect.h"
+#include "diag.h"
+#include "paths.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char WHY_HOOK[] = "git runs it outside the sandbox";
+static const char WHY_GIT[] = "git reads it outside the sandbox";
+static const char WHY_AGENT[] =
+	"agents and editors run what it names outside the sandbox";
+static const char WHY_HOME[] =
+	"shells and git read it outside the sandbox";
+
+/* Named at the project directory and at the top of each repository above
+ * it, whether they exist or not: Claude Code's settings (hooks,
+ * permissions), commands, subagents and hooks; MCP servers (.mcp.json);
+ * Codex, Cursor (rules, mcp.json), VS Code (tasks, launch, settings) and
+ * JetBrains project directories; direnv's .envrc, which a shell runs on
+ * cd. */
+static const char *const agent_names[] = {
+	".claude/settings.json", ".claude/settings.local.json",
+	".claude/commands", ".claude/agents", ".claude/hooks", ".mcp.json",
+	".codex", ".cursor", ".vscode", ".idea", ".envrc", NULL,
+};
+
+static const char *const home_names[] = {
+	".gitconfig", ".config/git/config", ".bashrc", ".bash_profile",
+	".bash_login", ".profile", ".zshrc", ".zshenv", ".zprofile",
+	".zlogin", ".ripgreprc", NULL,
+};
+
+static void add(struct protect_set *s, const char *dir, const char *name,
+		const char *why)
+{
+	char *path = name ? path_join(dir, name) : xstrdup(dir);
+	path_normalize(path);
+	for (size_t i = 0; i < s->count; i++)
+		if (strcmp(s->items[i].path, path) == 0) {
+			free(path);
+			return;
+		}
+	s->items = xrealloc(s->items, (s->count + 1) * sizeof *s->items);
+	s->items[s->count++] = (struct protected_path){path, why};
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The first line of FILE with the trailing newline removed, at most
+ * PATH_MAX; NULL when unreadable. */
+static char *read_line(const char *file)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	char buf[4096];
+	ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
+			    ? read(fd, buf, sizeof buf - 1)
+			    : -1;
+	close(fd);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return buf[0] ? xstrdup(buf) : NULL;
+}
+
+/* REL as git reads it relative to BASE. */
+static char *resolve(const char *base, const char *rel)
+{
+	char *p = rel[0] == '/' ? xstrdup(rel) : path_join(base, rel);
+	path_normalize(p);
+	return p;
+}
+
+/* The submodules' git dirs below GITDIR/modules: each one's hooks and
+ * config, and one level of modules nested in them. */
+static void add_modules(struct protect_set *s, const char *gitdir, int levels)
+{
+	char *modules = path_join(gitdir, "modules");
+	DIR *d = opendir(modules);
+	if (!d) {
+		free(modules);
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' &&
+		    (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+			continue;
+		char *sub = path_join(modules, e->d_name);
+		if (is_dir(sub)) {
+			add(s, sub, "hooks", WHY_HOOK);
+			add(s, sub, "config", WHY_GIT);
+			if (levels > 1)
+				add_modules(s, sub, levels - 1);
+		}
+		free(sub);
+	}
+	closedir(d);
+	free(modules);
+}
+
+static void add_gitdir(struct protect_set *s, const char *gitdir)
+{
+	add(s, gitdir, "hooks", WHY_HOOK);
+	add(s, gitdir, "config", WHY_GIT);
+	add(s, gitdir, "config.worktree", WHY_GIT);
+	add_modules(s, gitdir, 2);
+}
+
+/* DIR/.git exists: protect the repository's git directory (a directory,
+ * or a file saying "gitdir: PATH" as worktrees and submodules make it). */
+static bool add_repo(struct protect_set *s, const char *dir)
+{
+	char *dotgit = path_join(dir, ".git");
+	struct stat st;
+	bool found = stat(dotgit, &st) == 0;
+	if (found && S_ISDIR(st.st_mode)) {
+		add_gitdir(s, dotgit);
+	} else if (found && S_ISREG(st.st_mode)) {
+		char *line = read_line(dotgit);
+		if (line && strncmp(line, "gitdir:", 7) == 0) {
+			const char *rel = line + 7;
+			while (*rel == ' ' || *rel == '\t')
+				rel++;
+			char *gitdir = resolve(dir, rel);
+			add_gitdir(s, gitdir);
+			char *commondir_file = path_join(gitdir, "commondir");
+			char *common = read_line(commondir_file);
+			if (common) {
+				char *c = resolve(gitdir, common);
+				add(s, c, "hooks", WHY_HOOK);
+				add(s, c, "config", WHY_GIT);
+				free(c);
+			}
+			free(common);
+			free(commondir_file);
+			free(gitdir);
+		}
+		free(line);
+	}
+	free(dotgit);
+	return found;
+}
+
+static void add_agents(struct protect_set *s, const char *dir)
+{
+	for (size_t i = 0; agent_names[i]; i++)
+		add(s, dir, agent_names[i], WHY_AGENT);
+}
+
+/* Repositories below DIR, LEVELS deep, without following symlinks or
+ * entering .git, within the cap on directories read. */
+static void scan_below(struct protect_set *s, int dirfd, const char *dir,
+		       int levels)
+{
+	if (s->dirs_read >= PROTECT_MAX_DIRS)
+		return;
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	s->dirs_read++;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		const char *n = e->d_name;
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0 ||
+		    strcmp(n, ".git") == 0)
+			continue;
+		if (e->d_type != DT_DIR) {
+			struct stat st;
+			if (e->d_type != DT_UNKNOWN ||
+			    fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+			    !S_ISDIR(st.st_mode))
+				continue;
+		}
+		char *child = path_join(dir, n);
+		struct stat st;
+		char probe[NAME_MAX + 8];
+		snprintf(probe, sizeof probe, "%s/.git", n);
+		if (fstatat(fd, probe, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			add_repo(s, child);
+		if (levels > 1 && s->dirs_read < PROTECT_MAX_DIRS) {
+			int cfd = openat(fd, n,
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+						 O_CLOEXEC);
+			if (cfd >= 0) {
+				scan_below(s, cfd, child, levels - 1);
+				close(cfd);
+			}
+		}
+		free(child);
+	}
+	closedir(d);
+}
+
+void protect_discover(const char *project, const char *home,
+		      struct protect_set *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!project || project[0] != '/')
+		return;
+	char *dir = xstrdup(project);
+	path_normalize(dir);
+	add_agents(out, dir);
+	/* The project's own repository, and each one it is inside. */
+	for (;;) {
+		if (add_repo(out, dir))
+			add_agents(out, dir);
+		if (strcmp(dir, "/") == 0)
+			break;
+		char *slash = strrchr(dir, '/');
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	free(dir);
+	int fd = open(project, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		scan_below(out, fd, project, PROTECT_DEPTH);
+		close(fd);
+	}
+	if (home && home[0] == '/' && strcmp(home, "/") != 0)
+		for (size_t i = 0; home_names[i]; i++)
+			add(out, home, home_names[i], WHY_HOME);
+}
+
+void protect_free(struct protect_set *set)
+{
+	for (size_t i = 0; i < set->count; i++)
+		free(set->items[i].path);
+	free(set->items);
+	memset(set, 0, sizeof *set);
+}
