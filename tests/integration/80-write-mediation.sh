@@ -972,8 +972,10 @@ done
 if [ -e "$T/race.out" ]; then
 	lines=$(grep -c '^landstrip: refused' "$T/race.err")
 	refusals=$(sed -n 's/^ok allowed=[0-9]* refused=\([0-9]*\).*/\1/p' "$T/race.out")
-	pass "reports are rate-limited: $lines lines for ${refusals:-?} refusals (1 to 100, of over 100)" \
-		test "${refusals:-0}" -gt 100 -a "$lines" -ge 1 -a "$lines" -le 100
+	# (A race stops once it has seen both names: how many refusals it
+	# made is up to the scheduler, so the bound is relative.)
+	pass "reports are rate-limited: $lines lines for ${refusals:-?} refusals (1 to 100, at most half)" \
+		test "$lines" -ge 1 -a "$lines" -le 100 -a "${refusals:-0}" -ge $((2 * lines))
 else
 	skip "reports are rate-limited" "no race above ran sandboxed"
 fi
