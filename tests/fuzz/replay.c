@@ -1,7 +1,12 @@
-/* Run the fuzz target over a kept corpus without libFuzzer, so that `make
+/* Run a fuzz target over a kept corpus without libFuzzer, so that `make
  * fuzz-replay` (and check) needs only the system compiler and sanitizers.
+ * Linked with one target (build/fuzz-replay with fuzz_protocol.c,
+ * build/fuzz-config-replay with fuzz_config.c).
  *
  *   fuzz-replay DIR|FILE...
+ *
+ * The target's LLVMFuzzerInitialize, if it has one, runs first, once, as
+ * libFuzzer runs it.
  *
  * Each input runs in a child of its own: a crash, a sanitizer report or a
  * leak (LeakSanitizer at the child's exit) is counted and named, and the
@@ -18,6 +23,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* Optional in a target, as for libFuzzer. */
+#pragma weak LLVMFuzzerInitialize
 
 /* The whole of PATH in a fresh buffer, *LEN bytes; NULL on error. */
 static unsigned char *read_all(const char *path, size_t *len)
@@ -130,6 +138,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s DIR|FILE...\n", argv[0]);
 		return 2;
 	}
+	if (LLVMFuzzerInitialize)
+		LLVMFuzzerInitialize(&argc, &argv);
 	struct tally t = {0, 0, 0};
 	for (int i = 1; i < argc; i++) {
 		struct stat st;
