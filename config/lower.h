@@ -174,6 +174,10 @@ int lower_policy(const struct policy *policy, const struct lower_env *env,
  * its exec close them). */
 void lower_release_fds(struct lowered *out);
 
+/* Everything lower_policy allocated in OUT, and its fds; OUT is zeroed.
+ * (The shim never needs it: it execs.  Tests and the fuzzer do.) */
+void lower_free(struct lowered *out);
+
 /* The device files every sandbox may write to (and ioctl): /dev/null etc. */
 extern const char *const always_writable_devices[];
 

@@ -234,52 +234,6 @@ static void policy_release(struct policy *p)
 		free(p->lists[k].items);
 }
 
-static void free_allow_roots(struct allow_root *r, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(r[i].path);
-		free(r[i].text);
-	}
-	free(r);
-}
-
-static void free_denies(struct deny *d, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(d[i].path);
-		free(d[i].text);
-	}
-	free(d);
-}
-
-static void lowered_release(struct lowered *l)
-{
-	lower_release_fds(l);
-	for (size_t i = 0; i < l->rule_count; i++)
-		free(l->rules[i].path);
-	free(l->rules);
-	free_denies(l->write_denies, l->write_deny_count);
-	free_denies(l->read_denies, l->read_deny_count);
-	free(l->carved); /* its paths belong to the deny lists */
-	for (size_t i = 0; i < l->skipped_count; i++)
-		free(l->skipped[i].path);
-	free(l->skipped);
-	for (size_t i = 0; i < l->unix_socket_count; i++)
-		free(l->unix_sockets[i]);
-	free(l->unix_sockets);
-	free(l->unix_socket_src);
-	for (size_t i = 0; i < l->mediated_root_count; i++)
-		free(l->mediated_roots[i]);
-	free(l->mediated_roots);
-	free_allow_roots(l->allow_roots, l->allow_root_count);
-	free_allow_roots(l->read_allows, l->read_allow_count);
-	for (size_t i = 0; i < l->write_glob_count; i++) {
-		free(l->write_globs[i].pattern);
-		free(l->write_globs[i].text);
-	}
-	free(l->write_globs);
-}
-
 /* --- checks ----------------------------------------------------------- */
 
 /* A rule Landlock would get: never over what the policy denies.  OUT is
@@ -425,7 +379,7 @@ static int load(const struct load *how, const char *text, size_t len,
 			check_rule(&lowered, lowered.rules[i].path,
 				   lowered.rules[i].grant);
 	}
-	lowered_release(&lowered);
+	lower_free(&lowered);
 	policy_release(&policy);
 	context_release(&ctx);
 	config_release(&cfg);

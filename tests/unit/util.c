@@ -168,50 +168,5 @@ void policy_release(struct policy *p)
 
 void lowered_release(struct lowered *l)
 {
-	lower_release_fds(l);
-	for (size_t i = 0; i < l->rule_count; i++)
-		free(l->rules[i].path);
-	free(l->rules);
-	for (size_t i = 0; i < l->write_deny_count; i++) {
-		free(l->write_denies[i].path);
-		free(l->write_denies[i].text);
-	}
-	free(l->write_denies);
-	for (size_t i = 0; i < l->read_deny_count; i++) {
-		free(l->read_denies[i].path);
-		free(l->read_denies[i].text);
-	}
-	free(l->read_denies);
-	free(l->carved); /* its paths belong to the deny lists */
-	for (size_t i = 0; i < l->skipped_count; i++)
-		free(l->skipped[i].path);
-	free(l->skipped);
-	for (size_t i = 0; i < l->unix_socket_count; i++)
-		free(l->unix_sockets[i]);
-	free(l->unix_sockets);
-	free(l->unix_socket_src);
-	for (size_t i = 0; i < l->mediated_root_count; i++)
-		free(l->mediated_roots[i]);
-	free(l->mediated_roots);
-	for (size_t i = 0; i < l->allow_root_count; i++) {
-		free(l->allow_roots[i].path);
-		free(l->allow_roots[i].text);
-	}
-	free(l->allow_roots);
-	for (size_t i = 0; i < l->read_allow_count; i++) {
-		free(l->read_allows[i].path);
-		free(l->read_allows[i].text);
-	}
-	free(l->read_allows);
-	for (size_t i = 0; i < l->relaxed_count; i++) {
-		free(l->relaxed[i].path);
-		free(l->relaxed[i].text);
-	}
-	free(l->relaxed);
-	for (size_t i = 0; i < l->write_glob_count; i++) {
-		free(l->write_globs[i].pattern);
-		free(l->write_globs[i].text);
-	}
-	free(l->write_globs);
-	memset(l, 0, sizeof *l);
+	lower_free(l);
 }
