@@ -35,16 +35,17 @@ HIT='ruleset from the session supervisor.s cache'
 # debug_run CMD...: the call under LANDSTRIP_DEBUG, like check.
 debug_run() { LANDSTRIP_DEBUG=1 "$@"; }
 # expect_hit DESC CMD...: CMD (which must succeed) gets the kept ruleset,
-# within ten tries: anything else changing a directory on the way (/tmp
+# within fifteen tries: anything else changing a directory on the way (/tmp
 # is shared, and other test suites may be busy in it) only costs a walk,
 # and the next call keeps the ruleset again.
 expect_hit() {
 	local desc=$1 try
 	shift
-	for try in 1 2 3 4 5 6 7 8 9 10; do
+	for try in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
 		LANDSTRIP_DEBUG=1 "$@" >"$T/out" 2>"$T/err" </dev/null &&
 			grep -q "$HIT" "$T/err" && break
 		settle
+		[ "$try" -gt 5 ] && settle # a busier /tmp: wait longer
 	done
 	check_err "$desc" "$HIT"
 }
