@@ -66,6 +66,7 @@ static struct {
 	char *home;     /* ROOT/home */
 	char *origin;   /* the config file: HOME/.config/landstrip/config.ini */
 	char *self;     /* ROOT/bin/landstrip-exec */
+	struct protect_set protect; /* the built-in set the shim would find */
 	pid_t owner;    /* only the process that made it removes it */
 } fx;
 
@@ -154,6 +155,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	fx.home = xasprintf("%s/home", fx.root);
 	fx.origin = xasprintf("%s/.config/landstrip/config.ini", fx.home);
 	fx.self = xasprintf("%s/bin/landstrip-exec", fx.root);
+	/* As main() finds it for a top-level run (config/protect.h): the
+	 * fixture is read-only, so once is enough. */
+	protect_discover(fx.cwd, fx.home, &fx.protect);
 	return 0;
 }
 
@@ -364,6 +368,10 @@ static int load(const struct load *how, const char *text, size_t len,
 		.home = ctx.home,
 		.mandatory = ctx.mandatory,
 		.mandatory_count = ctx.mandatory_count,
+		/* Top-level only, as in main(): nested, the enclosing
+		 * supervisor applies its own. */
+		.protect = how->nested ? NULL : fx.protect.items,
+		.protect_count = how->nested ? 0 : fx.protect.count,
 		.sink = how->nested ? NULL : &sink,
 		.record = how->nested,
 		.record_write_dirs = !how->nested,
