@@ -2812,6 +2812,18 @@ static int cmd_seccomp_filter(int argc, char **argv)
 /* Run PROGRAM under a filter that refuses pidfd_getfd(2) with EPERM, as
  * Yama or another security module refuses it to a process that may not
  * trace the target. */
+/* Load PROG (N instructions) and exec ARGV[0] under it. */
+static int exec_filtered(struct sock_filter *prog, size_t n, char **argv)
+{
+	struct sock_fprog fprog = {.len = (unsigned short)n, .filter = prog};
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return fail("prctl(NO_NEW_PRIVS)");
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0)
+		return fail("seccomp");
+	execv(argv[0], argv);
+	return fail("execv");
+}
+
 static int refuse_getfd(char **argv)
 {
 	struct sock_filter prog[] = {
@@ -2822,14 +2834,7 @@ static int refuse_getfd(char **argv)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
 	};
-	struct sock_fprog fprog = {.len = sizeof prog / sizeof prog[0],
-				   .filter = prog};
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return fail("prctl(NO_NEW_PRIVS)");
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0)
-		return fail("seccomp");
-	execv(argv[1], argv + 1);
-	return fail("execv");
+	return exec_filtered(prog, sizeof prog / sizeof prog[0], argv + 1);
 }
 
 /* Run PROGRAM under a filter that refuses one use of seccomp(2), as an
@@ -2866,14 +2871,7 @@ static int cmd_seccomp_refuse(int argc, char **argv)
 		BPF_STMT(BPF_RET | BPF_K,
 			 SECCOMP_RET_ERRNO | (listener ? EPERM : EINVAL)),
 	};
-	struct sock_fprog fprog = {.len = sizeof prog / sizeof prog[0],
-				   .filter = prog};
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return fail("prctl(NO_NEW_PRIVS)");
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0)
-		return fail("seccomp");
-	execv(argv[1], argv + 1);
-	return fail("execv");
+	return exec_filtered(prog, sizeof prog / sizeof prog[0], argv + 1);
 }
 
 static int cmd_landlock_abi(int argc, char **argv)
