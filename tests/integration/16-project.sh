@@ -12,12 +12,6 @@ cat >"$T/cfg/dot.ini" <<INI
 allowWrite = .
 INI
 cfg=$T/cfg/dot.ini
-# pass DESC CMD...: pass when CMD succeeds (a test, not a sandboxed call).
-pass() {
-	local desc=$1
-	shift
-	if "$@"; then _tap_result ok "$desc"; else _tap_result "not ok" "$desc"; fi
-}
 # nested DIR CMD...: CMD under a second shim started in DIR by a first one
 # started in the project (what make -C, cargo's rustc or a wrapped shell
 # running a wrapped tool does).

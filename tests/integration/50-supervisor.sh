@@ -30,12 +30,6 @@ check_err_not() {
 		_tap_result "not ok" "$1"
 	else _tap_result ok "$1"; fi
 }
-# pass DESC COND...: a result computed by the script itself.
-pass() {
-	local desc=$1
-	shift
-	if "$@"; then _tap_result ok "$desc"; else _tap_result "not ok" "$desc"; fi
-}
 # in_cfg NAME CMD...: run CMD under the shim with $T/cfg/NAME.ini.
 in_cfg() {
 	local cfg=$1

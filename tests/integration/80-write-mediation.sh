@@ -23,11 +23,6 @@ CFG="$T/cfg"
 mkdir -p "$T/free" "$T/wbin" "$T/state"
 
 # ---- helpers ---------------------------------------------------------------
-pass() { # DESC CMD...: a result computed by the script itself
-	local desc=$1
-	shift
-	if "$@"; then _tap_result ok "$desc"; else _tap_result "not ok" "$desc"; fi
-}
 fails() { # DESC CMD...: CMD exits with a non-zero status
 	local desc=$1
 	shift

@@ -8,12 +8,6 @@
 # can reach its tool, this script cannot run (tests/lib/tap.sh).
 needs_per_tool "every check of this script (mediated policies)" || exit 0
 
-pass() { # DESC CMD...: a result computed by the script itself
-	local desc=$1
-	shift
-	if "$@"; then _tap_result ok "$desc"; else _tap_result "not ok" "$desc"; fi
-}
-
 p="$T/proj"
 o="$T/other"
 mkdir -p "$o" "$p/a/b" "$p/sub/a"

@@ -10,6 +10,7 @@
 #                            stdout/stderr are kept in $T/out and $T/err.
 # check_out DESC REGEX       pass when the last stdout matches REGEX (grep -E)
 # check_err DESC REGEX       likewise for the last stderr
+# pass DESC CMD...           pass when CMD (a check of the script's own) succeeds
 # write_config               read INI text from stdin into $T/cfg/config.ini
 #                            and point LANDSTRIP_CONFIG at it
 # skip DESC REASON           record DESC as not tested, and why
@@ -59,6 +60,14 @@ check_out() {
 check_err() {
 	if grep -Eq -- "$2" "$T/err"; then _tap_result ok "$1"
 	else echo "#   stderr does not match: $2"; _tap_result "not ok" "$1"; fi
+}
+
+# pass DESC CMD...: a result the script computes itself (a test, not a
+# sandboxed call): pass when CMD succeeds.
+pass() {
+	local desc=$1
+	shift
+	if "$@"; then _tap_result ok "$desc"; else _tap_result "not ok" "$desc"; fi
 }
 
 skip() {
