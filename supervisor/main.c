@@ -130,19 +130,19 @@ static int witness(const char *fd_arg)
 	if (fd < 0 || !is_seqpacket(fd))
 		die(EXIT_USAGE, "supervisor: --witness needs a seqpacket socket");
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	/* First, before any call the enclosing filter may trap: who we are,
+	 * so that the supervisor answers our own calls without asking us. */
+	struct witness_hello hello = {WITNESS_HELLO_MAGIC, (int32_t)getpid()};
+	if (send(fd, &hello, sizeof hello, MSG_NOSIGNAL) != sizeof hello)
+		return 0;
 	/* Started detached by the nested shim, like --serve. */
 	/* The tool runs in our domain, where processes may trace each other:
 	 * non-dumpable, we cannot be read, nor our socket taken to forge an
 	 * answer (only killed, which the supervisor takes as "everyone"). */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	/* Nor do we hold the tool's stderr open after it is gone.  Read-only:
-	 * under a supervisor that mediates writes, an open for writing would
-	 * be trapped, and the supervisor would ask us about ourselves while
-	 * we wait for its answer (a witness that does not answer makes its
-	 * policy apply to everyone). */
-	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (null >= 0)
-		dup2(null, STDERR_FILENO);
+	/* Nor do we hold the tool's stderr open after it is gone: the shim
+	 * gave us /dev/null as stdin, and a dup2 is never trapped. */
+	dup2(STDIN_FILENO, STDERR_FILENO); /* /dev/null, from the shim */
 	for (;;) {
 		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		int ready = poll(&pfd, 1, 100);

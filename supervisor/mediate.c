@@ -57,7 +57,7 @@ static bool witness_claims(struct narrowing *n, pid_t tid)
 {
 	if (n->empty)
 		return false;
-	if (n->witness < 0)
+	if (n->witness < 0 || tid == n->witness_pid)
 		return true;
 	int32_t q = (int32_t)tid, answer = 1;
 	struct pollfd pfd = {.fd = n->witness, .events = POLLIN};
@@ -180,6 +180,20 @@ static void prune_narrowings(struct sandbox *sb)
 	}
 }
 
+/* The witness's hello (sandbox.h): it has exec'd before the shim
+ * registers, so it comes at once.  No hello in time: the witness is
+ * treated as gone, and its policy applies to everyone here. */
+static pid_t await_witness_hello(int witness)
+{
+	struct witness_hello hello = {0, 0};
+	struct pollfd pfd = {.fd = witness, .events = POLLIN};
+	if (poll(&pfd, 1, WITNESS_HELLO_WAIT_MS) == 1 &&
+	    recv(witness, &hello, sizeof hello, MSG_DONTWAIT) == sizeof hello &&
+	    hello.magic == WITNESS_HELLO_MAGIC && hello.pid > 0)
+		return hello.pid;
+	return -1;
+}
+
 static void take_narrowing(struct sandbox *sb, const struct seccomp_notif *req)
 {
 	static unsigned char buf[WIRE_HEADER_SIZE + WIRE_MAX_PAYLOAD];
@@ -214,6 +228,11 @@ static void take_narrowing(struct sandbox *sb, const struct seccomp_notif *req)
 		struct narrowing *n = &sb->narrowings[sb->narrowing_count++];
 		memset(n, 0, sizeof *n);
 		n->witness = witness;
+		n->witness_pid = await_witness_hello(witness);
+		if (n->witness_pid < 0) {
+			close(witness);
+			n->witness = -1;
+		}
 		n->tool = xstrdup(w.tool);
 		n->config = w.config ? xstrdup(w.config) : NULL;
 		policy_from_wire(&n->policy, &w);

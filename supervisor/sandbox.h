@@ -6,6 +6,7 @@
 #include "report.h"
 
 #include <linux/seccomp.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* A nested sandbox's own, narrower policy (THREATS.md #13).  A nested
@@ -15,6 +16,7 @@
  * signal scope means "is in the nested domain or below it". */
 struct narrowing {
 	int witness;          /* socket to the witness; -1 once it is gone */
+	pid_t witness_pid;    /* from its hello: it is in its own domain */
 	bool empty;           /* the witness said its domain emptied for good */
 	char *tool;
 	char *config;
@@ -22,6 +24,18 @@ struct narrowing {
 };
 
 #define MAX_NARROWINGS 64
+
+/* The witness's first message, sent before it makes any call the enclosing
+ * filter could trap: its pid.  The supervisor must never ask a witness
+ * about the witness itself, since a witness stopped in one of our traps
+ * cannot answer (it would cost the whole sandbox a second's stall and the
+ * witness).  Eight bytes, so that it is never taken for an answer (four). */
+struct witness_hello {
+	uint32_t magic;
+	int32_t pid;
+};
+#define WITNESS_HELLO_MAGIC 0x6c737768u /* "hwsl" */
+#define WITNESS_HELLO_WAIT_MS 1000
 
 struct sandbox {
 	int listener;

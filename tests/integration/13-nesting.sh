@@ -91,6 +91,30 @@ check "outer again, at once and later" 0 med sh -c \
 	"'$LS' -c '$T/cfg/medin.ini' -- '$TRY' write '$p/med/build/x' >/dev/null &&
 	 '$TRY' write '$p/med/after0' && sleep 0.4 && '$TRY' write '$p/med/after1'"
 
+# Where the outer policy mediates reads too (a denyRead inside a mediated
+# root traps every open), the witness's own opens are trapped: its idle
+# look at /proc after 0.1 s, for one.  The supervisor must answer them
+# without asking the witness about itself: it cannot answer from inside
+# the trap, and a witness that does not answer makes the nested policy
+# apply to every process of the sandbox.  So the outer tool writes, while
+# the nested one waits, where only the outer policy allows.
+mkdir -p "$p/rd/build" "$p/rd/secret"
+cat >"$T/cfg/rdout.ini" <<INI
+[sandbox]
+allowWrite = $p/rd
+denyRead = $p/rd/secret
+INI
+cat >"$T/cfg/rdin.ini" <<INI
+[sandbox]
+allowWrite = $p/rd/build
+INI
+check "reads mediated: the outer tool writes by its policy beside a waiting nested tool" 0 \
+	"$LS" -c "$T/cfg/rdout.ini" -- sh -c \
+	"'$LS' -c '$T/cfg/rdin.ini' -- sleep 0.6 & sleep 0.3 && '$TRY' write '$p/rd/outer'; s=\$?; wait; exit \$s"
+check "reads mediated: a nested tool starts without a stall" 0 \
+	"$LS" -c "$T/cfg/rdout.ini" -- sh -c \
+	"s=\$(date +%s%N); '$LS' -c '$T/cfg/rdin.ini' -- '$TRY' write '$p/rd/build/x' && test \$(( (\$(date +%s%N) - s) / 1000000 )) -lt 700"
+
 # A refusal on a thread names the tool's process, as ps shows it.
 mkdir -p "$p/med/.git/hooks"
 if command -v python3 >/dev/null; then
