@@ -34,6 +34,8 @@ struct walk {
 	bool mediate;       /* a root with a deny inside becomes mediated, and
 			       out->write_globs apply (the write walk) */
 	bool collect_allow; /* keep the roots as out->allow_roots */
+	bool snapshot;      /* carving a mediated root: keep what is granted
+			       as out->granted */
 	bool collect_read;  /* keep the roots as out->read_allows */
 	const char *why;
 	struct source src;
@@ -109,6 +111,9 @@ void lower_free(struct lowered *l)
 	for (size_t i = 0; i < l->mediated_root_count; i++)
 		free(l->mediated_roots[i]);
 	free(l->mediated_roots);
+	for (size_t i = 0; i < l->granted_count; i++)
+		free(l->granted[i].path);
+	free(l->granted);
 	for (size_t i = 0; i < l->allow_root_count; i++) {
 		free(l->allow_roots[i].path);
 		free(l->allow_roots[i].text);
@@ -207,6 +212,13 @@ static int entry_type(int fd, unsigned char d_type)
 	return S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
 }
 
+static void record_granted(struct lowered *out, const char *path, bool dir)
+{
+	out->granted = xrealloc(out->granted,
+				(out->granted_count + 1) * sizeof *out->granted);
+	out->granted[out->granted_count++] = (struct granted){xstrdup(path), dir};
+}
+
 /* One directory entry of a directory on the path to a deny.  CHILD is the
  * entry's full path. */
 static int walk_entry(struct walk *w, int dirfd, const char *child,
@@ -228,7 +240,8 @@ static int walk_entry(struct walk *w, int dirfd, const char *child,
 		close(fd);
 		return rc;
 	}
-	if (d_type == DT_LNK)
+	if (d_type == DT_LNK ||
+	    (w->snapshot && w->out->granted_count == LOWER_MAX_GRANTED))
 		return 0;
 	int fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -245,6 +258,8 @@ static int walk_entry(struct walk *w, int dirfd, const char *child,
 			     ? 0
 			     : emit_rule(w, fd, child, w->grant, type == DT_DIR);
 	}
+	if (rc == 0 && w->snapshot && type != DT_LNK && type != DT_UNKNOWN)
+		record_granted(w->out, child, type == DT_DIR);
 	keep_fd(w->out, fd);
 	return rc;
 }
@@ -310,14 +325,26 @@ static void record_mediated(struct lowered *out, const char *root)
 }
 
 /* Grant ROOT (canonical, existing) minus the denies below it.  With a
- * supervisor to perform writes, a root with a deny inside gets no write
- * right at all instead: every write there is decided when it happens. */
+ * supervisor to perform writes, a root with a deny inside is mediated:
+ * Landlock grants a snapshot of what lies beside the path to each deny
+ * (the carve), and the supervisor decides and performs the rest when it
+ * happens.  Where a pattern could match below the root, anything may
+ * become denied later: it gets no write right at all. */
 static int grant_root(struct walk *w, const char *root)
 {
 	bool carve = deny_below(w, root);
 	if (w->mediate && (carve || glob_below(w, root))) {
 		record_mediated(w->out, root);
-		return 0;
+		if (!carve || glob_below(w, root))
+			return 0;
+		int fd = open_beneath_nothing(root, O_RDONLY | O_DIRECTORY);
+		if (fd < 0)
+			return 0; /* the supervisor decides everything */
+		w->snapshot = true;
+		int rc = walk_dir(w, fd, root);
+		w->snapshot = false;
+		close(fd);
+		return rc;
 	}
 	int fd = open_beneath_nothing(root, carve ? O_RDONLY | O_DIRECTORY
 						  : O_PATH);

@@ -122,6 +122,13 @@ struct lowered {
 	 * writes, deciding with the allow roots, denies and patterns. */
 	char **mediated_roots;
 	size_t mediated_root_count;
+	/* What Landlock grants inside the mediated roots, as a snapshot: the
+	 * existing files and whole directories that hold no deny, beside the
+	 * path to each deny (at most LOWER_MAX_GRANTED; the rest stays the
+	 * supervisor's).  A call there is left to the kernel, which decides
+	 * it under the ruleset however the target races (supervisor(8)). */
+	struct granted *granted;
+	size_t granted_count;
 	struct allow_root *allow_roots;
 	size_t allow_root_count;
 	struct deny_glob *write_globs; /* denyRead patterns among them */
@@ -136,6 +143,15 @@ struct lowered {
 	struct relaxed *relaxed;
 	size_t relaxed_count;
 };
+
+struct granted {
+	char *path;
+	bool dir; /* a whole directory, else one file */
+};
+
+/* Each rule costs a few microseconds per exec: past this many, the rest
+ * of a mediated root is left to the supervisor alone. */
+#define LOWER_MAX_GRANTED 128
 
 struct mandatory_deny {
 	const char *path; /* absolute; canonicalised by lowering */

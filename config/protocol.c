@@ -226,7 +226,8 @@ static int check_flags(const struct tag_rule *r, const unsigned char *v,
 	/* A bit we do not know may be a restriction we would not apply. */
 	uint32_t unknown = get32(v) & ~(uint32_t)(WIRE_FLAG_LOCAL_BINDING |
 						  WIRE_FLAG_NETWORK |
-						  WIRE_FLAG_MEDIATE_READS);
+						  WIRE_FLAG_MEDIATE_READS |
+						  WIRE_FLAG_DEBUG);
 	if (unknown) {
 		format_error(err, errlen, "%s: unknown bits %#" PRIx32, r->name,
 			     unknown);
@@ -259,8 +260,10 @@ static int check_write_rule(const struct tag_rule *r, const unsigned char *v,
 			     len, RULE_FIXED);
 		return -1;
 	}
-	if (v[0] < WIRE_RULE_ALLOW || v[0] > WIRE_RULE_READ_DENY ||
-	    (v[1] & ~WIRE_RULE_GLOB) || get32(v + 2) > INT_MAX) {
+	unsigned allowed_flags = v[0] == WIRE_RULE_GRANTED ? WIRE_RULE_DIR
+							   : WIRE_RULE_GLOB;
+	if (v[0] < WIRE_RULE_ALLOW || v[0] > WIRE_RULE_GRANTED ||
+	    (v[1] & ~allowed_flags) || get32(v + 2) > INT_MAX) {
 		format_error(err, errlen, "%s: bad kind, flags or line",
 			     r->name);
 		return -1;

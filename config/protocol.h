@@ -68,7 +68,7 @@
 #include <stdint.h>
 
 #define WIRE_MAGIC 0x5254534cu /* "LSTR" in memory order */
-#define WIRE_VERSION 3
+#define WIRE_VERSION 4
 #define WIRE_HEADER_SIZE 16
 #define WIRE_MAX_PAYLOAD (64 * 1024)
 #define WIRE_MAX_FDS 2
@@ -118,15 +118,20 @@ enum wire_rule_kind {
 	WIRE_RULE_MANDATORY = 3, /* landstrip's own files: beats any allow */
 	WIRE_RULE_READ_ALLOW = 4, /* allowRead, or a write root: readable */
 	WIRE_RULE_READ_DENY = 5,  /* denyRead */
+	WIRE_RULE_GRANTED = 6,    /* inside a mediated root, Landlock grants
+				     it (a snapshot): the kernel decides */
 };
 
 #define WIRE_RULE_GLOB 1u /* the path is a pattern (config/glob.h) */
+#define WIRE_RULE_DIR 2u  /* GRANTED: a whole directory, not one file */
 
 enum wire_flag {
 	WIRE_FLAG_LOCAL_BINDING = 1u << 0, /* allowLocalBinding = true */
 	WIRE_FLAG_NETWORK = 1u << 1,       /* allowNetwork = true */
 	WIRE_FLAG_MEDIATE_READS = 1u << 2, /* opens for reading in mediated
 					      roots are decided too */
+	WIRE_FLAG_DEBUG = 1u << 3,         /* --debug: the supervisor says
+					      what the sandbox's calls cost */
 };
 
 #define WIRE_MAX_TOOL 255

@@ -448,6 +448,9 @@ int main(int argc, char **argv)
 		report_policy(stderr, &rep);
 	}
 
+	/* Set here, not in the policy: a cached one serves both ways. */
+	if (diag_debug_enabled)
+		wire.flags |= WIRE_FLAG_DEBUG;
 	/* Nested shims below resolve "." as we did. */
 	if (setenv(PROJECT_DIR_ENV, ctx.project_dir, 1) < 0)
 		die_errno(EXIT_SETUP_ERROR, "cannot set %s", PROJECT_DIR_ENV);

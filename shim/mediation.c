@@ -348,9 +348,9 @@ static struct wire_policy *policy_for_call(const struct handover *h)
 	return w;
 }
 
-static void add_rule(struct wire_policy *w, uint8_t kind, bool glob,
-		     struct source src, const char *key, const char *text,
-		     const char *path)
+static void add_rule_flags(struct wire_policy *w, uint8_t kind,
+			   uint8_t flags, struct source src, const char *key,
+			   const char *text, const char *path)
 {
 	w->write_rules = xrealloc(w->write_rules, (w->write_rule_count + 1) *
 							  sizeof *w->write_rules);
@@ -364,9 +364,17 @@ static void add_rule(struct wire_policy *w, uint8_t kind, bool glob,
 		snprintf(label, WIRE_MAX_LABEL + 1, "%s = %s", key,
 			 text ? text : path);
 	w->write_rules[w->write_rule_count++] = (struct wire_write_rule){
-		kind, glob ? WIRE_RULE_GLOB : 0,
-		src.line > 0 ? (uint32_t)src.line : 0, label, (char *)path,
+		kind, flags, src.line > 0 ? (uint32_t)src.line : 0, label,
+		(char *)path,
 	};
+}
+
+static void add_rule(struct wire_policy *w, uint8_t kind, bool glob,
+		     struct source src, const char *key, const char *text,
+		     const char *path)
+{
+	add_rule_flags(w, kind, glob ? WIRE_RULE_GLOB : 0, src, key, text,
+		       path);
 }
 
 /* What decides a mediated write: the allow roots, every deny (the
@@ -401,6 +409,11 @@ static void add_write_rules(struct wire_policy *w, const struct lowered *l)
 		add_rule(w, g->allow ? WIRE_RULE_ALLOW : WIRE_RULE_DENY, true,
 			 g->src, g->key, g->text, g->pattern);
 	}
+	for (size_t i = 0; i < l->granted_count; i++)
+		add_rule_flags(w, WIRE_RULE_GRANTED,
+			       l->granted[i].dir ? WIRE_RULE_DIR : 0,
+			       (struct source){"built-in", 0}, "granted",
+			       "a Landlock snapshot", l->granted[i].path);
 	if (!l->restrict_read)
 		return;
 	/* Reads, for mediated roots with a read deny inside, and for an

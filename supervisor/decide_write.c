@@ -6,6 +6,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+const struct write_granted *write_granted_for(const struct write_policy *wp,
+					      const char *path, bool entry)
+{
+	for (size_t i = 0; i < wp->granted_count; i++) {
+		const struct write_granted *g = &wp->granted[i];
+		if (!g->dir) {
+			if (!entry && strcmp(path, g->path) == 0)
+				return g;
+			continue;
+		}
+		/* Strictly below the directory: its own entry is made and
+		 * removed in its parent, which is not granted. */
+		size_t len = strlen(g->path);
+		if (strncmp(path, g->path, len) == 0 && path[len] == '/' &&
+		    (!entry || path[len + 1] != '\0'))
+			return g;
+		if (!entry && strcmp(path, g->path) == 0)
+			return g;
+	}
+	return NULL;
+}
+
 bool write_mediated(const struct write_policy *wp, const char *path)
 {
 	for (size_t i = 0; i < wp->mediated_root_count; i++)
@@ -158,5 +180,8 @@ void write_policy_free(struct write_policy *wp)
 	for (size_t i = 0; i < wp->mediated_root_count; i++)
 		free(wp->mediated_roots[i]);
 	free(wp->mediated_roots);
+	for (size_t i = 0; i < wp->granted_count; i++)
+		free(wp->granted[i].path);
+	free(wp->granted);
 	memset(wp, 0, sizeof *wp);
 }

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 enum write_rule_kind {
 	WRITE_ALLOW = 1,     /* allowWrite */
@@ -34,11 +35,23 @@ struct write_rule {
 	char *path;   /* canonical path, or absolute pattern */
 };
 
+/* What Landlock grants inside a mediated root (a snapshot taken by the
+ * shim's walk), and the inode it was granted on: a directory removed and
+ * made again by that name is not granted. */
+struct write_granted {
+	char *path;
+	bool dir;
+	dev_t dev;
+	ino_t ino; /* 0: gone already when registered */
+};
+
 struct write_policy {
 	struct write_rule *rules;
 	size_t rule_count;
 	char **mediated_roots; /* the supervisor performs writes below these */
 	size_t mediated_root_count;
+	struct write_granted *granted;
+	size_t granted_count;
 	/* A read deny lies inside a mediated root: Landlock's read rules are
 	 * a snapshot there, which files the supervisor creates later are not
 	 * in, so opens for reading there are decided here too. */
@@ -53,6 +66,14 @@ struct write_decision {
 
 /* Is PATH at or below a mediated root? */
 bool write_mediated(const struct write_policy *wp, const char *path);
+
+/* The grant under which Landlock decides a call on PATH, or NULL: for an
+ * ENTRY (a name made or removed) its directory must lie in a granted
+ * directory; for an object (opened for writing, truncated) PATH must be a
+ * granted file or lie in a granted directory.  The caller checks that the
+ * grant's inode is still at its path. */
+const struct write_granted *write_granted_for(const struct write_policy *wp,
+					      const char *path, bool entry);
 
 void decide_write(const struct write_policy *wp, const char *path,
 		  struct write_decision *out);

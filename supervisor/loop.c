@@ -100,8 +100,20 @@ void policy_from_wire(struct mediation_policy *pol,
 			xstrdup(w->write_dirs[i]);
 	struct write_policy *wp = &pol->writes;
 	wp->rules = xcalloc(w->write_rule_count, sizeof *wp->rules);
+	wp->granted = xcalloc(w->write_rule_count, sizeof *wp->granted);
 	for (size_t i = 0; i < w->write_rule_count; i++) {
 		const struct wire_write_rule *r = &w->write_rules[i];
+		if (r->kind == WIRE_RULE_GRANTED) {
+			/* The inode Landlock granted: the shim walked a
+			 * moment ago, and the tool has not run yet. */
+			struct stat st;
+			bool there = lstat(r->path, &st) == 0;
+			wp->granted[wp->granted_count++] = (struct write_granted){
+				xstrdup(r->path), r->flags & WIRE_RULE_DIR,
+				there ? st.st_dev : 0, there ? st.st_ino : 0,
+			};
+			continue;
+		}
 		wp->rules[wp->rule_count++] = (struct write_rule){
 			(enum write_rule_kind)r->kind, r->flags & WIRE_RULE_GLOB,
 			(int)r->line, xstrdup(r->label), xstrdup(r->path),
@@ -227,6 +239,7 @@ static void take_registration(struct supervisor *sup, int channel,
 	policy_from_wire(&sb->policy, &w);
 	reporter_init(&sb->reporter, open_report(&w, fds[1]));
 	sb->sync_wakeup = notify_prefer_sync_wakeup(sb->listener);
+	sb->debug = w.flags & WIRE_FLAG_DEBUG;
 	wire_policy_free(&w);
 	wire_send(channel, WIRE_ACK, NULL, 0, NULL, 0);
 }

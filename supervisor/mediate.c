@@ -801,6 +801,9 @@ void sandbox_free(struct sandbox *sb)
 	if (sb->reporter.suppressed)
 		reporter_refusal(&sb->reporter, sb->tool, (int)sb->pid,
 				 "more calls", "the rate limit hid them", NULL);
+	if (sb->debug)
+		reporter_stats(&sb->reporter, sb->tool, sb->stats.fs_calls,
+			       sb->stats.left_to_landlock);
 	close(sb->listener);
 	for (size_t i = 0; i < sb->narrowing_count; i++)
 		free_narrowing(&sb->narrowings[i]);

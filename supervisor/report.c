@@ -29,6 +29,29 @@ static bool take_token(struct reporter *r)
 	return true;
 }
 
+/* The tool's name comes from a REGISTER, a nested one from inside the
+ * sandbox: one line whatever it holds. */
+static void printable_name(const char *tool, char *name, size_t cap)
+{
+	size_t k = 0;
+	for (; tool[k] && k + 1 < cap; k++)
+		name[k] = tool[k] >= 0x20 && tool[k] < 0x7f ? tool[k] : '?';
+	name[k] = '\0';
+}
+
+/* A full pipe must not stall the supervisor, and the shared file
+ * description's flags are the tool's: poll first, and a line (under
+ * PIPE_BUF) then goes in whole or the reader is too slow for it. */
+static bool emit_line(struct reporter *r, const char *line, size_t len)
+{
+	struct pollfd pfd = {.fd = r->fd, .events = POLLOUT};
+	if (poll(&pfd, 1, 0) != 1 || !(pfd.revents & POLLOUT))
+		return false;
+	ssize_t ignored = write(r->fd, line, len);
+	(void)ignored;
+	return true;
+}
+
 void reporter_refusal(struct reporter *r, const char *tool, int pid,
 		      const char *what, const char *hint, const char *config)
 {
@@ -39,13 +62,8 @@ void reporter_refusal(struct reporter *r, const char *tool, int pid,
 		r->suppressed++;
 		return;
 	}
-	/* The tool's name comes from a REGISTER, a nested one from inside
-	 * the sandbox: one line whatever it holds. */
 	char name[256];
-	size_t k = 0;
-	for (; tool[k] && k + 1 < sizeof name; k++)
-		name[k] = tool[k] >= 0x20 && tool[k] < 0x7f ? tool[k] : '?';
-	name[k] = '\0';
+	printable_name(tool, name, sizeof name);
 	char line[768];
 	int n = snprintf(line, sizeof line, "landstrip: refused %s by %s (pid %d)",
 			 what, name, pid);
@@ -62,16 +80,24 @@ void reporter_refusal(struct reporter *r, const char *tool, int pid,
 		n = (int)sizeof line - 2;
 	line[n++] = '\n';
 	r->suppressed = 0;
-	/* A full pipe must not stall the supervisor, and the shared file
-	 * description's flags are the tool's: poll first, and a line (under
-	 * PIPE_BUF) then goes in whole or the reader is too slow for it. */
-	struct pollfd pfd = {.fd = r->fd, .events = POLLOUT};
-	if (poll(&pfd, 1, 0) != 1 || !(pfd.revents & POLLOUT)) {
+	if (!emit_line(r, line, (size_t)n))
 		r->suppressed++;
-		return;
-	}
-	ssize_t ignored = write(r->fd, line, (size_t)n);
-	(void)ignored;
+}
+
+void reporter_stats(struct reporter *r, const char *tool,
+		    unsigned long fs_calls, unsigned long left_to_landlock)
+{
+	char name[201], line[512];
+	printable_name(tool, name, sizeof name);
+	int n = snprintf(line, sizeof line,
+			 "landstrip: debug: %s: %lu file-system calls "
+			 "trapped, %lu of them left to Landlock (granted by the "
+			 "snapshot), %lu decided or performed by the "
+			 "supervisor\n",
+			 name, fs_calls, left_to_landlock,
+			 fs_calls - left_to_landlock);
+	if (r->fd >= 0 && n > 0 && (size_t)n < sizeof line)
+		emit_line(r, line, (size_t)n);
 }
 
 void reporter_close(struct reporter *r)

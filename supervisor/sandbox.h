@@ -44,6 +44,13 @@ struct sandbox {
 	char *config;         /* config origin, for hints */
 	struct mediation_policy policy;
 	struct reporter reporter;
+	/* What the file-system calls cost: said at the end with --debug. */
+	struct {
+		unsigned long fs_calls;         /* trapped and decided */
+		unsigned long left_to_landlock; /* continued: granted by the
+						   snapshot (fsmediate.c) */
+	} stats;
+	bool debug;           /* the shim ran with --debug */
 	unsigned pending;     /* connects being performed by worker threads */
 	/* pidfds of the threads that called last: pidfd_open and close cost
 	 * two syscalls a call otherwise.  A stale entry (the thread died and

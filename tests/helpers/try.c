@@ -1255,9 +1255,9 @@ static int send_packet(int sock, const void *data, size_t len,
 
 static struct junk_header junk_header(unsigned type, uint32_t length)
 {
-	/* "LSTR", the protocol's version (3) in the low half, the type in
+	/* "LSTR", the protocol's version (4) in the low half, the type in
 	 * the high half (in memory order on this little-endian machine). */
-	return (struct junk_header){0x5254534cu, 3u | type << 16, length, 0};
+	return (struct junk_header){0x5254534cu, 4u | type << 16, length, 0};
 }
 
 /* The ruleset cache from outside: CACHE_PUT a key (this mount namespace

@@ -26,7 +26,8 @@ static struct write_rule rules[] = {
 static char *roots[] = {"/p"};
 
 static const struct write_policy policy = {
-	rules, COUNT_OF(rules), roots, COUNT_OF(roots), false,
+	.rules = rules, .rule_count = COUNT_OF(rules), .mediated_roots = roots,
+	.mediated_root_count = COUNT_OF(roots),
 };
 
 static void most_specific_rule_wins(void)
@@ -182,8 +183,9 @@ static void reads_most_specific_wins(void)
 		{WRITE_DENY, false, 7, "denyWrite = .git/hooks",
 		 "/h/p/.git/hooks"},
 	};
-	const struct write_policy rp = {read_rules, COUNT_OF(read_rules), NULL,
-					0, true};
+	const struct write_policy rp = {.rules = read_rules,
+					.rule_count = COUNT_OF(read_rules),
+					.mediate_reads = true};
 	static const struct {
 		const char *path;
 		bool allowed;
