@@ -872,10 +872,15 @@ int lower_policy(const struct policy *policy, const struct lower_env *env,
 {
 	memset(out, 0, sizeof *out);
 	lower_network(policy, out);
-	if (lower_unix_sockets(policy, env, out, err, errlen) < 0 ||
-	    lower_writes(policy, env, out, err, errlen) < 0 ||
-	    lower_devices(env, out, err, errlen) < 0 ||
-	    lower_reads(policy, env, out, err, errlen) < 0)
+	path_probes_remember(true);
+	int rc = lower_unix_sockets(policy, env, out, err, errlen) < 0 ||
+			 lower_writes(policy, env, out, err, errlen) < 0 ||
+			 lower_devices(env, out, err, errlen) < 0 ||
+			 lower_reads(policy, env, out, err, errlen) < 0
+		 ? -1
+		 : 0;
+	path_probes_remember(false);
+	if (rc < 0)
 		return -1;
 	out->mediate_reads = out->restrict_read && reads_need_mediation(out);
 	return 0;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,21 +73,87 @@ char *path_expand(const char *raw, const char *cwd, const char *home,
 	return abs;
 }
 
-/* Open PATH refusing every symlink: success proves that the lexically
- * normalised PATH is already canonical, in one syscall instead of the
- * readlink per component that realpath(3) costs. */
-static int probe_no_symlinks(const char *path)
+/* What each probe found during one lowering: the protected set, the
+ * denies and the roots probe the same few directories again and again
+ * (each missing entry up to its existing ancestor), 231 probes of 76
+ * paths for the embedded default.  The lowering is one snapshot anyway. */
+#define PROBE_MEMO_MAX 256
+static struct probe_memo {
+	char *path;
+	int error; /* 0: no symlink on the way */
+} probe_memo[PROBE_MEMO_MAX];
+static size_t probe_memo_count;
+static bool probe_memo_on;
+
+void path_probes_remember(bool on)
 {
-	deps_note_lookup(path);
+	for (size_t i = 0; i < probe_memo_count; i++)
+		free(probe_memo[i].path);
+	probe_memo_count = 0;
+	probe_memo_on = on;
+}
+
+static bool avoid_openat2;
+
+void path_probes_avoid_openat2(bool avoid)
+{
+	avoid_openat2 = avoid;
+}
+
+/* The same answer without openat2, which a filter cannot look into and
+ * so traps whenever an enclosing supervisor mediates writes (a round trip
+ * per probe for a nested shim): open the path without following a final
+ * symlink, and compare the kernel's name for what it reached. */
+static int probe_by_name(const char *path)
+{
+	int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	char proc[32], name[PATH_MAX];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(proc, name, sizeof name - 1);
+	struct stat st;
+	bool link = fstat(fd, &st) == 0 && S_ISLNK(st.st_mode);
+	close(fd);
+	if (n < 0)
+		return errno;
+	name[n] = '\0';
+	return link || strcmp(name, path) != 0 ? ELOOP : 0;
+}
+
+static int probe_openat2(const char *path)
+{
+	if (avoid_openat2)
+		return probe_by_name(path);
 	struct open_how how = {
 		.flags = O_PATH | O_CLOEXEC,
 		.resolve = RESOLVE_NO_SYMLINKS,
 	};
 	long fd = syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how);
 	if (fd < 0)
-		return -1;
+		return errno;
 	close((int)fd);
 	return 0;
+}
+
+/* Open PATH refusing every symlink: success proves that the lexically
+ * normalised PATH is already canonical, in one syscall instead of the
+ * readlink per component that realpath(3) costs. */
+static int probe_no_symlinks(const char *path)
+{
+	deps_note_lookup(path);
+	int error = -1;
+	for (size_t i = 0; probe_memo_on && i < probe_memo_count; i++)
+		if (strcmp(probe_memo[i].path, path) == 0)
+			error = probe_memo[i].error;
+	if (error < 0) {
+		error = probe_openat2(path);
+		if (probe_memo_on && probe_memo_count < PROBE_MEMO_MAX)
+			probe_memo[probe_memo_count++] =
+				(struct probe_memo){xstrdup(path), error};
+	}
+	errno = error;
+	return error ? -1 : 0;
 }
 
 /* The slow path, for paths with a symlink somewhere. */

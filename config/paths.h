@@ -23,6 +23,15 @@ char *path_expand(const char *raw, const char *cwd, const char *home,
 /* Canonical form of an absolute path: the longest existing prefix resolved
  * with realpath(3), the rest appended as written.  *EXISTS tells whether
  * the whole path exists. */
+/* Between path_probes_remember(true) and (false), path_canonical and
+ * path_deny_locations probe each path once and remember what they found
+ * (config/lower.c, for one lowering). */
+void path_probes_remember(bool on);
+
+/* Nested in a sandbox, probe without openat2 (the enclosing filter may
+ * trap every openat2; paths.c). */
+void path_probes_avoid_openat2(bool avoid);
+
 char *path_canonical(const char *abs, bool *exists);
 
 /* Every place a deny entry at ABS (absolute, normalised) must cover: its

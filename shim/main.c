@@ -313,6 +313,7 @@ int main(int argc, char **argv)
 	 * directory the outermost shim recorded, and whatever this policy
 	 * needs, it narrows statically (see confine). */
 	bool nested = mediation_nested();
+	path_probes_avoid_openat2(nested);
 	struct context ctx;
 	context_init(&ctx, cli.config, nested);
 	struct config cfg;

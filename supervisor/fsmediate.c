@@ -53,8 +53,11 @@ struct fscall {
 	struct sandbox *sb;
 	const struct seccomp_notif *req;
 	pid_t tid;
-	struct narrowing *const *narrowed;
+	/* the nested sandboxes the caller is in, asked of their witnesses
+	 * only when a decision needs them (narrowings()) */
+	struct narrowing *narrowed[MAX_NARROWINGS];
 	size_t narrowed_count;
+	bool narrowed_known;
 	const char *op; /* for reports: "create", "rename"... */
 	uint64_t resolve; /* openat2's RESOLVE_* flags, honoured here too */
 	bool left_to_landlock; /* continued where the snapshot grants */
@@ -209,6 +212,19 @@ static bool allows(const struct write_policy *wp, const char *path,
 	return d->allowed || *exempted;
 }
 
+
+/* How many nested sandboxes the caller is in: each costs a question to its
+ * witness, so asked once a call needs it, not for every trapped call (an
+ * O_PATH openat2, the nested shim's own probes, never does). */
+static size_t narrowings(struct fscall *c)
+{
+	if (!c->narrowed_known) {
+		c->narrowed_count = sandbox_narrowings(c->sb, c->tid, c->narrowed);
+		c->narrowed_known = true;
+	}
+	return c->narrowed_count;
+}
+
 /* Allowed by our policy and by every nested one the caller is in?  On a
  * refusal the call is answered with ERROR and reported.  *EXEMPTED (may
  * be NULL unless MKDIR) says a deny named the directory itself. */
@@ -224,7 +240,7 @@ static bool permitted_as(struct fscall *c, const char *path, bool mkdir,
 		refuse(c, path, &d, NULL, error);
 		return false;
 	}
-	for (size_t i = 0; i < c->narrowed_count; i++) {
+	for (size_t i = 0; i < narrowings(c); i++) {
 		const struct narrowing *n = c->narrowed[i];
 		if (!allows(&n->policy.writes, path, mkdir, exempted, &d)) {
 			refuse(c, path, &d, n, error);
@@ -239,12 +255,12 @@ static bool permitted(struct fscall *c, const char *path, int error)
 	return permitted_as(c, path, false, error, NULL);
 }
 
-static bool move_unsafe(const struct fscall *c, const char *from,
+static bool move_unsafe(struct fscall *c, const char *from,
 			const char *to)
 {
 	if (write_move_unsafe(&c->sb->policy.writes, from, to))
 		return true;
-	for (size_t i = 0; i < c->narrowed_count; i++)
+	for (size_t i = 0; i < narrowings(c); i++)
 		if (write_move_unsafe(&c->narrowed[i]->policy.writes, from, to))
 			return true;
 	return false;
@@ -272,7 +288,7 @@ static bool mediated(const struct fscall *c, const char *path)
 static bool kernel_decides(struct fscall *c, const char *path,
 			   bool entry)
 {
-	if (c->narrowed_count)
+	if (narrowings(c))
 		return false;
 	const struct write_granted *g =
 		write_granted_for(&c->sb->policy.writes, path, entry);
@@ -760,7 +776,7 @@ static bool readable(struct fscall *c, const char *path)
 	struct write_decision d;
 	decide_read(&c->sb->policy.writes, path, &d);
 	const struct narrowing *by = NULL;
-	for (size_t i = 0; d.allowed && i < c->narrowed_count; i++) {
+	for (size_t i = 0; d.allowed && i < narrowings(c); i++) {
 		by = c->narrowed[i];
 		decide_read(&by->policy.writes, path, &d);
 	}
@@ -1449,11 +1465,10 @@ static void dispatch_fs(struct fscall *c)
 	answer(c, -ENOSYS);
 }
 
-void mediate_fs(struct sandbox *sb, const struct seccomp_notif *req,
-		struct narrowing *const *narrowed, size_t narrowed_count)
+void mediate_fs(struct sandbox *sb, const struct seccomp_notif *req)
 {
-	struct fscall c = {sb, req, (pid_t)req->pid, narrowed, narrowed_count,
-			   "write", 0, false};
+	struct fscall c = {.sb = sb, .req = req, .tid = (pid_t)req->pid,
+			   .op = "write"};
 	dispatch_fs(&c);
 	sb->stats.fs_calls++;
 	sb->stats.left_to_landlock += c.left_to_landlock;

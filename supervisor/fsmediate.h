@@ -27,9 +27,8 @@
 /* Is NR one of the calls the write filter traps? */
 bool fs_call_trapped(int nr);
 
-/* Decide and answer REQ.  NARROWED are the nested sandboxes the caller is
- * in: their write rules apply as well. */
-void mediate_fs(struct sandbox *sb, const struct seccomp_notif *req,
-		struct narrowing *const *narrowed, size_t narrowed_count);
+/* Decide and answer REQ.  The write rules of the nested sandboxes the
+ * caller is in apply as well (sandbox_narrowings, asked when needed). */
+void mediate_fs(struct sandbox *sb, const struct seccomp_notif *req);
 
 #endif

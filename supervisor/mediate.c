@@ -53,7 +53,8 @@ struct call {
 /* Is TID in the witness's Landlock domain?  A witness that is gone or
  * silent answers "yes": its narrowing then applies to everyone here,
  * more confined, never less. */
-static bool witness_claims(struct narrowing *n, pid_t tid)
+static bool witness_claims(struct narrowing *n, pid_t tid,
+			   unsigned long *asked)
 {
 	if (n->empty)
 		return false;
@@ -71,6 +72,7 @@ static bool witness_claims(struct narrowing *n, pid_t tid)
 		return false;
 	}
 	answer = 1;
+	++*asked;
 	if (send(n->witness, &q, sizeof q, MSG_NOSIGNAL) == sizeof q &&
 	    poll(&pfd, 1, 1000) == 1 &&
 	    recv(n->witness, &answer, sizeof answer, 0) == sizeof answer &&
@@ -84,12 +86,21 @@ static bool witness_claims(struct narrowing *n, pid_t tid)
 	return !n->empty;
 }
 
+size_t sandbox_narrowings(struct sandbox *sb, pid_t tid,
+			  struct narrowing **out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < sb->narrowing_count; i++)
+		if (witness_claims(&sb->narrowings[i], tid,
+				   &sb->stats.witness_questions))
+			out[n++] = &sb->narrowings[i];
+	return n;
+}
+
 static void find_narrowings(struct call *c)
 {
-	c->narrowed_count = 0;
-	for (size_t i = 0; i < c->sb->narrowing_count; i++)
-		if (witness_claims(&c->sb->narrowings[i], (pid_t)c->req->pid))
-			c->narrowed[c->narrowed_count++] = &c->sb->narrowings[i];
+	c->narrowed_count = sandbox_narrowings(c->sb, (pid_t)c->req->pid,
+					       c->narrowed);
 }
 
 /* Decide again under every nested policy the caller is in; the first
@@ -754,12 +765,12 @@ void mediate_request(struct sandbox *sb, const struct seccomp_notif *req)
 		take_narrowing(sb, req);
 		return;
 	}
-	struct call c = {.sb = sb, .req = req, .pidfd = -1, .sock = -1};
-	find_narrowings(&c);
 	if (fs_call_trapped(req->data.nr)) {
-		mediate_fs(sb, req, c.narrowed, c.narrowed_count);
+		mediate_fs(sb, req);
 		return;
 	}
+	struct call c = {.sb = sb, .req = req, .pidfd = -1, .sock = -1};
+	find_narrowings(&c);
 	bool with_address = req->data.nr == __NR_bind ||
 			    req->data.nr == __NR_connect;
 	struct sockaddr_storage addr;
@@ -803,7 +814,8 @@ void sandbox_free(struct sandbox *sb)
 				 "more calls", "the rate limit hid them", NULL);
 	if (sb->debug)
 		reporter_stats(&sb->reporter, sb->tool, sb->stats.fs_calls,
-			       sb->stats.left_to_landlock);
+			       sb->stats.left_to_landlock,
+			       sb->stats.witness_questions);
 	close(sb->listener);
 	for (size_t i = 0; i < sb->narrowing_count; i++)
 		free_narrowing(&sb->narrowings[i]);

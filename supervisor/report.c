@@ -85,7 +85,8 @@ void reporter_refusal(struct reporter *r, const char *tool, int pid,
 }
 
 void reporter_stats(struct reporter *r, const char *tool,
-		    unsigned long fs_calls, unsigned long left_to_landlock)
+		    unsigned long fs_calls, unsigned long left_to_landlock,
+		    unsigned long witness_questions)
 {
 	char name[201], line[512];
 	printable_name(tool, name, sizeof name);
@@ -93,9 +94,10 @@ void reporter_stats(struct reporter *r, const char *tool,
 			 "landstrip: debug: %s: %lu file-system calls "
 			 "trapped, %lu of them left to Landlock (granted by the "
 			 "snapshot), %lu decided or performed by the "
-			 "supervisor\n",
+			 "supervisor; %lu questions to nested sandboxes' "
+			 "witnesses\n",
 			 name, fs_calls, left_to_landlock,
-			 fs_calls - left_to_landlock);
+			 fs_calls - left_to_landlock, witness_questions);
 	if (r->fd >= 0 && n > 0 && (size_t)n < sizeof line)
 		emit_line(r, line, (size_t)n);
 }

@@ -25,9 +25,11 @@ void reporter_refusal(struct reporter *r, const char *tool, int pid,
 		      const char *what, const char *hint, const char *config);
 
 /* --debug, at the sandbox's end: how many file-system calls it trapped,
- * and how many of them were left to Landlock (fsmediate.c). */
+ * how many of them were left to Landlock (fsmediate.c), and how many
+ * questions nested sandboxes' witnesses were asked (mediate.c). */
 void reporter_stats(struct reporter *r, const char *tool,
-		    unsigned long fs_calls, unsigned long left_to_landlock);
+		    unsigned long fs_calls, unsigned long left_to_landlock,
+		    unsigned long witness_questions);
 void reporter_close(struct reporter *r);
 
 #endif

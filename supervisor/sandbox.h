@@ -49,6 +49,8 @@ struct sandbox {
 		unsigned long fs_calls;         /* trapped and decided */
 		unsigned long left_to_landlock; /* continued: granted by the
 						   snapshot (fsmediate.c) */
+		unsigned long witness_questions; /* asked of nested sandboxes'
+						    witnesses (mediate.c) */
 	} stats;
 	bool debug;           /* the shim ran with --debug */
 	unsigned pending;     /* connects being performed by worker threads */
@@ -79,6 +81,11 @@ struct sandbox {
 	 * loop.c). */
 	bool sync_wakeup;
 };
+
+/* The nested sandboxes registered in SB whose domain TID is in (their
+ * witnesses say), into OUT (room for MAX_NARROWINGS); how many. */
+size_t sandbox_narrowings(struct sandbox *sb, pid_t tid,
+			  struct narrowing **out);
 
 /* Handle one notification pending on SB's listener.  Never fails the
  * supervisor: whatever goes wrong is an errno for the target. */

@@ -115,6 +115,27 @@ check "reads mediated: a nested tool starts without a stall" 0 \
 	"$LS" -c "$T/cfg/rdout.ini" -- sh -c \
 	"s=\$(date +%s%N); '$LS' -c '$T/cfg/rdin.ini' -- '$TRY' write '$p/rd/build/x' && test \$(( (\$(date +%s%N) - s) / 1000000 )) -lt 700"
 
+# What a nested sandbox costs its enclosing supervisor (--debug's closing
+# line counts it): the nested shim's own start makes few trapped calls (its
+# path probes avoid openat2, which the filter cannot look into), and a
+# trapped call that no nested policy could change (an open of /dev/null for
+# writing, outside every mediated root) asks no witness; a write in the
+# mediated root still asks, once per call.
+stats() { await_debug_line; sed -n 's/.*debug: [^:]*: \([0-9]*\) file-system calls trapped.* \([0-9]*\) questions to .*/\1 \2/p' "$T/err" | tail -n 1; }
+check "a nested shim under --debug" 0 "$LS" --debug -c "$T/cfg/medout.ini" -- "$LS" -c "$T/cfg/medin.ini" -- true
+read -r calls asked <<<"$(stats)"
+pass "its start trapped at most 12 file-system calls (${calls:-none})" test "${calls:-99}" -le 12
+check "a nested tool opening /dev/null for writing, ten times" 0 \
+	"$LS" --debug -c "$T/cfg/medout.ini" -- "$LS" -c "$T/cfg/medin.ini" -- \
+	sh -c 'for i in 1 2 3 4 5 6 7 8 9 10; do echo >/dev/null; done'
+read -r calls asked <<<"$(stats)"
+pass "no witness was asked (${asked:-none} questions, $calls calls)" test "${asked:-1}" = 0
+check "a nested tool writing ten files in the mediated root" 0 \
+	"$LS" --debug -c "$T/cfg/medout.ini" -- "$LS" -c "$T/cfg/medin.ini" -- \
+	sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do echo >'$p/med/build/q\$i'; done"
+read -r calls asked <<<"$(stats)"
+pass "the witness was asked for each (${asked:-none} questions)" test "${asked:-0}" -ge 10
+
 # A refusal on a thread names the tool's process, as ps shows it.
 mkdir -p "$p/med/.git/hooks"
 if command -v python3 >/dev/null; then

@@ -25,7 +25,7 @@ cp "$p/.git/config" "$T/config.before"
 plain() { timeout 120 "$LS" --debug -c "$T/cfg/plain.ini" -- "$@"; }
 # left N M: the supervisor's line says N calls were left to Landlock and
 # M decided or performed by the supervisor (a number, or a regex).
-left_line() { grep -Eq "debug: [^:]*: [0-9]+ file-system calls trapped, $1 of them left to Landlock .* $2 decided or performed" "$T/err"; }
+left_line() { await_debug_line && grep -Eq "debug: [^:]*: [0-9]+ file-system calls trapped, $1 of them left to Landlock .* $2 decided or performed" "$T/err"; }
 hooks_unchanged() { diff -r "$T/hooks.before" "$p/.git/hooks" >/dev/null && cmp -s "$T/config.before" "$p/.git/config"; }
 
 check "--check: the project is mediated (the protected set)" 0 "$LS" -c "$T/cfg/plain.ini" --check

@@ -14,6 +14,7 @@
 # write_config               read INI text from stdin into $T/cfg/config.ini
 #                            and point LANDSTRIP_CONFIG at it
 # skip DESC REASON           record DESC as not tested, and why
+# await_debug_line           wait for the supervisor's --debug closing line
 # needs..., needs_tool, needs_abi, needs_i386...: probe what this machine
 #                            lacks and skip instead (see below)
 set -u
@@ -129,6 +130,19 @@ needs_abi() {
 	case $abi in '' | *[!0-9]*) return 0 ;; esac
 	[ "$abi" -ge "$2" ] && return 0
 	skip "$1" "this needs Landlock ABI $2 ($3); the kernel has ABI $abi"
+	return 1
+}
+
+# await_debug_line: wait (up to 5 s) for the supervisor's --debug closing
+# line in $T/err.  The supervisor writes it when the sandbox ends, which
+# is after the tool's exit, and later still when a nested sandbox's
+# witness (polling each tenth of a second) must go first.
+await_debug_line() {
+	local i
+	for i in $(seq 100); do
+		grep -q 'debug: .* file-system calls trapped' "$T/err" 2>/dev/null && return 0
+		sleep 0.05
+	done
 	return 1
 }
 
