@@ -112,12 +112,40 @@ static void add_modules(struct protect_set *s, const char *gitdir, int levels)
 	free(modules);
 }
 
+/* The worktrees GITDIR registers (GITDIR/worktrees/NAME, each the git
+ * dir of a checkout elsewhere): the config git reads in each, and the
+ * commondir that says which repository's hooks and config apply there. */
+static void add_worktrees(struct protect_set *s, const char *gitdir)
+{
+	char *worktrees = path_join(gitdir, "worktrees");
+	DIR *d = opendir(worktrees);
+	if (!d) {
+		free(worktrees);
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' &&
+		    (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+			continue;
+		char *wt = path_join(worktrees, e->d_name);
+		if (is_dir(wt)) {
+			add(s, wt, "config.worktree", WHY_GIT);
+			add(s, wt, "commondir", WHY_GIT);
+		}
+		free(wt);
+	}
+	closedir(d);
+	free(worktrees);
+}
+
 static void add_gitdir(struct protect_set *s, const char *gitdir)
 {
 	add(s, gitdir, "hooks", WHY_HOOK);
 	add(s, gitdir, "config", WHY_GIT);
 	add(s, gitdir, "config.worktree", WHY_GIT);
 	add_modules(s, gitdir, 2);
+	add_worktrees(s, gitdir);
 }
 
 /* DIR/.git exists: protect the repository's git directory (a directory,
@@ -136,7 +164,11 @@ static bool add_repo(struct protect_set *s, const char *dir)
 			while (*rel == ' ' || *rel == '\t')
 				rel++;
 			char *gitdir = resolve(dir, rel);
+			/* The file itself names the git dir: rewritten, it
+			 * could send git to one whose hooks the tool wrote. */
+			add(s, dotgit, NULL, WHY_GIT);
 			add_gitdir(s, gitdir);
+			add(s, gitdir, "commondir", WHY_GIT);
 			char *commondir_file = path_join(gitdir, "commondir");
 			char *common = read_line(commondir_file);
 			if (common) {

@@ -9,7 +9,9 @@
  *    /) and below it down to PROTECT_DEPTH levels (symlinks are not
  *    followed, .git is not descended into, at most PROTECT_MAX_DIRS
  *    directories are read); submodule git dirs (<gitdir>/modules/x and one
- *    level of nested modules); a .git file's git dir and its commondir.
+ *    level of nested modules); the config.worktree and commondir of each
+ *    registered worktree (<gitdir>/worktrees/x); a .git file itself, its
+ *    git dir, and its commondir.
  *  - agents, editors, shells: named files and directories at the project
  *    directory and at the top of each repository above it, whether they
  *    exist or not.

@@ -158,7 +158,23 @@ check "worktree: the common config refused" 0 nonzero def git config core.hooksP
 check "  the common config is unchanged" 0 same "$p/.git/config" "$T/config.before"
 check "worktree: the common hooks refused" 1 def "$TRY" write "$p/.git/hooks/pre-commit" x
 check "worktree: a commit works" 0 def git commit -q --allow-empty -m wt
+# The .git file names the git dir: rewritten, git would run the hooks of
+# one the tool made (checked with real git, unconfined, first).
+cp .git "$T/wt-dotgit.before"
+git init -q "$T/evil" &&
+	printf '#!/bin/sh\necho EVIL\n' >"$T/evil/.git/hooks/pre-commit" &&
+	chmod +x "$T/evil/.git/hooks/pre-commit"
+printf 'gitdir: %s\n' "$T/evil/.git" >.git
+pass "baseline: with .git rewritten unconfined, git runs the tool's hook" \
+	sh -c "git commit -q --allow-empty -m x 2>&1 | grep -q EVIL"
+cp "$T/wt-dotgit.before" .git
+check "worktree: its .git file rewritten refused" 2 def sh -c "printf 'gitdir: $T/evil/.git\\n' >.git"
+check "worktree: its .git file replaced by rename refused" 1 def sh -c "printf 'gitdir: $T/evil/.git\\n' >g && mv -f g .git"
+check "  the .git file is unchanged" 0 same .git "$T/wt-dotgit.before"
+check "worktree: its git dir's commondir refused" 1 def "$TRY" write "$p/.git/worktrees/wt/commondir" x
 cd "$p" || exit 1
+check "main checkout: the worktree's config.worktree refused" 1 def "$TRY" write "$p/.git/worktrees/wt/config.worktree" x
+check "main checkout: the worktree's commondir refused" 1 def "$TRY" write "$p/.git/worktrees/wt/commondir" x
 
 # --check lists the set; the relax line.
 check "--check shows the protected set" 0 timeout 120 "$LS" --check
