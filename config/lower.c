@@ -243,10 +243,20 @@ static int walk_entry(struct walk *w, int dirfd, const char *child,
 	if (d_type == DT_LNK ||
 	    (w->snapshot && w->out->granted_count == LOWER_MAX_GRANTED))
 		return 0;
+	/* The snapshot grants whole directories only: a file beside the path
+	 * to a deny is seldom rewritten in place (git, npm and editors replace
+	 * files by a rename, an entry of the directory on the path, which the
+	 * supervisor performs anyway), and every rule costs every exec. */
+	if (w->snapshot && d_type != DT_DIR && d_type != DT_UNKNOWN)
+		return 0;
 	int fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
 	int type = entry_type(fd, d_type);
+	if (w->snapshot && type != DT_DIR) {
+		close(fd);
+		return 0;
+	}
 	int rc = 0;
 	if (type != DT_LNK && type != DT_UNKNOWN)
 		rc = emit_rule(w, fd, child, w->grant, type == DT_DIR);

@@ -123,7 +123,7 @@ struct lowered {
 	char **mediated_roots;
 	size_t mediated_root_count;
 	/* What Landlock grants inside the mediated roots, as a snapshot: the
-	 * existing files and whole directories that hold no deny, beside the
+	 * existing directories that hold no deny, whole, beside the
 	 * path to each deny (at most LOWER_MAX_GRANTED; the rest stays the
 	 * supervisor's).  A call there is left to the kernel, which decides
 	 * it under the ruleset however the target races (supervisor(8)). */

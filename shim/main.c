@@ -8,6 +8,7 @@
 #include "../config/deps.h"
 #include "../config/diag.h"
 #include "../config/lower.h"
+#include "../config/glob.h"
 #include "../config/paths.h"
 #include "../config/system.h"
 #include "admin.h"
@@ -254,6 +255,30 @@ static const char *configured_supervisor(const struct context *ctx,
 		       : NULL;
 }
 
+/* Will the walk find a mediated root?  The built-in protected set makes
+ * one of every write root it falls inside: guessed here from the text of
+ * allowWrite, so that a per-tool supervisor starts, and execs on the other
+ * core, while the walk runs instead of after it.  A wrong guess costs only
+ * time: a supervisor started for nothing exits when the tool's exec closes
+ * our end of its socket; one not guessed starts after the walk. */
+static bool protected_set_mediates(const struct policy *p,
+				   const struct lower_env *env)
+{
+	const struct path_list *allow = &p->lists[LIST_ALLOW_WRITE];
+	bool inside = false;
+	for (size_t i = 0; !inside && i < allow->len; i++) {
+		char why[256];
+		if (glob_is_pattern(allow->items[i].text))
+			continue;
+		char *root = path_expand(allow->items[i].text, env->cwd,
+					 env->home, why, sizeof why);
+		for (size_t j = 0; root && !inside && j < env->protect_count; j++)
+			inside = path_strictly_within(env->protect[j].path, root);
+		free(root);
+	}
+	return inside;
+}
+
 static void start_mediation(struct mediation_plan *plan,
 			    const struct context *ctx, const struct config *cfg)
 {
@@ -395,7 +420,9 @@ int main(int argc, char **argv)
 	/* A policy that needs a supervisor whatever the walk finds starts it
 	 * now, unconfined: it execs and settles on the other core while the
 	 * walk below runs (the handover waits for it only at the end). */
-	bool started = plan.wanted && !plan.nested;
+	bool snapshot = protected_set_mediates(&policy, &env) ||
+			policy.lists[LIST_DENY_WRITE].len > 0;
+	bool started = (plan.wanted || snapshot) && !plan.nested;
 	if (started)
 		start_mediation(&plan, &ctx, &cfg);
 	/* In session mode the supervisor may keep the ruleset an earlier
@@ -405,9 +432,12 @@ int main(int argc, char **argv)
 	 * as a snapshot (landstrip.ini(5)). */
 	env.mediate_writes = !nested;
 	struct rulecache_key key;
-	/* Only a walk through directories beside a read deny costs more
-	 * than asking; the rest lowers in tens of microseconds. */
-	bool worth_caching = !nested && policy.lists[LIST_DENY_READ].len > 0;
+	/* Only a walk costs more than asking: through the directories beside
+	 * a read deny, or the snapshot of a mediated root (a deny, the
+	 * protected set's among them, inside a write root); the rest lowers
+	 * in tens of microseconds. */
+	bool worth_caching = !nested && (policy.lists[LIST_DENY_READ].len > 0 ||
+					 snapshot);
 	int channel = worth_caching ? mediation_session_channel() : -1;
 	if (channel >= 0 && !rulecache_key_of(&policy, &env, rep.abi, &key))
 		channel = -1;

@@ -272,7 +272,7 @@ static bool mediated(const struct fscall *c, const char *path)
 }
 
 /* Does Landlock decide a write-class call on PATH by itself?  Inside a
- * mediated root, the shim's walk granted a snapshot: the files and whole
+ * mediated root, the shim's walk granted a snapshot: the whole
  * directories beside the path to each deny.  There the call is left to
  * the kernel (CONTINUE), which resolves the path again under the ruleset:
  * whatever a racing thread swaps into it, the ruleset grants nothing the

@@ -172,3 +172,29 @@ check "a Landlock ruleset offered: kept" 0 "$TRY" session-junk cache-ruleset
 check_out "a Landlock ruleset offered: the same key hits" '^hit$'
 check "a file offered as a ruleset" 0 "$TRY" session-junk cache-file
 check_out "a file offered as a ruleset: not kept" '^miss$'
+
+# ---- the snapshot of a mediated root is kept too ------------------------------
+# No denyRead: the protected set alone (a repository in the project) makes
+# the project a mediated root, whose snapshot the walk takes each time
+# unless the ruleset is kept.  A kept one leaves writes in a directory of
+# the snapshot to Landlock; a directory replaced since is a miss, and its
+# new inode is the one granted.
+mkdir -p "$T/proj/.git/hooks" "$T/proj/lib"
+write_config <<INI
+[sandbox]
+allowWrite = .
+INI
+settle
+"$LS" -- true >/dev/null 2>&1
+settle
+expect_hit "a mediated root without denyRead: the ruleset is kept" "$LS" -- "$TRY" write "$T/proj/lib/a"
+await_debug_line
+check_err "the kept snapshot leaves the write to Landlock" 'trapped, 1 of them left to Landlock'
+rm -r "$T/proj/lib" && mkdir "$T/proj/lib"
+settle
+check "a granted directory replaced since: not from the cache" 0 debug_run "$LS" -- "$TRY" write "$T/proj/lib/b"
+expect_miss "a granted directory replaced since: not from the cache"
+settle
+expect_hit "the new directory's ruleset is kept" "$LS" -- "$TRY" write "$T/proj/lib/c"
+await_debug_line
+check_err "and the new directory is the one granted" 'trapped, 1 of them left to Landlock'
