@@ -189,15 +189,19 @@ echo "a mediated root (allowWrite = . + denyWrite = .git/hooks), /bin/true, $run
 # HOME is where a user's is, outside the default's write roots (the
 # bench's own is under /tmp, which the default may write: its start-up
 # files and ~/.ssh would then lie inside a write root).
+# So is the project: under /tmp, a write root of the default, it would
+# make /tmp a mediated root too (the second run shows what that adds).
 dhome=$(mktemp -d "$here/../build/bench-home.XXXXXX")
-mkdir -p "$dhome/.ssh" "$dhome/.cache" "$dhome/.npm"
+mkdir -p "$dhome/.ssh" "$dhome/.cache" "$dhome/.npm" "$dhome/proj/src" "$dhome/proj/.git"
 echo
 echo "the embedded default in a project with a git repository (the built-in protected set), /bin/true, $runs interleaved runs [issue 15 targets: at most 2.0x per-tool, 1.5x in a session]"
-env -u LANDSTRIP_CONFIG HOME="$dhome" "$bin/spawnbench" "$runs" "direct /bin/true" /bin/true \
-	--- "default, per-tool supervisor" "$ls" -- /bin/true
-env -u LANDSTRIP_CONFIG HOME="$dhome" "$sup" -- "$bin/spawnbench" "$runs" "direct /bin/true" /bin/true \
+(cd "$dhome/proj" && env -u LANDSTRIP_CONFIG HOME="$dhome" "$bin/spawnbench" "$runs" "direct /bin/true" /bin/true \
+	--- "default, per-tool supervisor" "$ls" -- /bin/true)
+(cd "$t/proj" && env -u LANDSTRIP_CONFIG HOME="$dhome" "$bin/spawnbench" "$runs" "direct /bin/true" /bin/true \
+	--- "default, per-tool, project under /tmp" "$ls" -- /bin/true)
+(cd "$dhome/proj" && env -u LANDSTRIP_CONFIG HOME="$dhome" "$sup" -- "$bin/spawnbench" "$runs" "direct /bin/true" /bin/true \
 	--- "default, session supervisor" "$ls" -- /bin/true \
-	--- "three nested shims, session" "$ls" -- "$ls" -- "$ls" -- /bin/true
+	--- "three nested shims, session" "$ls" -- "$ls" -- "$ls" -- /bin/true)
 rm -rf "$dhome"
 
 echo
