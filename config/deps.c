@@ -42,8 +42,10 @@ static bool known(const char *path, size_t len)
 }
 
 /* Stat the directory PATH[0..LEN) now, before anything is looked up in
- * it: a change after this point shows as a different ctime. */
-static void note(const char *path, size_t len)
+ * it: a change after this point shows as a different ctime.  FILE: PATH
+ * is a regular file whose content was read (a change to it moves its
+ * ctime too). */
+static void note_as(const char *path, size_t len, bool file)
 {
 	if (!lowering_deps.on || lowering_deps.tainted || known(path, len))
 		return;
@@ -56,9 +58,10 @@ static void note(const char *path, size_t len)
 		free(copy);
 		return;
 	}
-	if (!S_ISDIR(st.st_mode)) {
+	if (!(file ? S_ISREG(st.st_mode) : S_ISDIR(st.st_mode))) {
 		free(copy);
 		return deps_taint(S_ISLNK(st.st_mode) ? "a symlink on the way"
+				  : file	      ? "not a regular file"
 						      : "a non-directory on "
 							"the way");
 	}
@@ -78,6 +81,11 @@ static void note(const char *path, size_t len)
 		(int64_t)st.st_ctim.tv_sec, (uint32_t)st.st_ctim.tv_nsec};
 }
 
+static void note(const char *path, size_t len)
+{
+	note_as(path, len, false);
+}
+
 void deps_note_lookup(const char *abs)
 {
 	if (!lowering_deps.on || abs[0] != '/')
@@ -94,4 +102,12 @@ void deps_note_dir(const char *abs)
 		return;
 	deps_note_lookup(abs);
 	note(abs, strlen(abs));
+}
+
+void deps_note_file(const char *abs)
+{
+	if (!lowering_deps.on || abs[0] != '/')
+		return;
+	deps_note_lookup(abs);
+	note_as(abs, strlen(abs), true);
 }

@@ -55,4 +55,8 @@ void deps_note_dir(const char *abs);
 
 void deps_taint(const char *why);
 
+/* ABS, a regular file whose content was read (config/protect.c reads
+ * .git files and commondir): its ctime too, and the directories above. */
+void deps_note_file(const char *abs);
+
 #endif

@@ -1,4 +1,5 @@
 #include "protect.h"
+#include "deps.h"
 #include "diag.h"
 #include "paths.h"
 
@@ -60,6 +61,7 @@ static bool is_dir(const char *path)
  * PATH_MAX; NULL when unreadable. */
 static char *read_line(const char *file)
 {
+	deps_note_file(file);
 	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return NULL;
@@ -89,6 +91,7 @@ static char *resolve(const char *base, const char *rel)
 static void add_modules(struct protect_set *s, const char *gitdir, int levels)
 {
 	char *modules = path_join(gitdir, "modules");
+	deps_note_dir(modules);
 	DIR *d = opendir(modules);
 	if (!d) {
 		free(modules);
@@ -118,6 +121,7 @@ static void add_modules(struct protect_set *s, const char *gitdir, int levels)
 static void add_worktrees(struct protect_set *s, const char *gitdir)
 {
 	char *worktrees = path_join(gitdir, "worktrees");
+	deps_note_dir(worktrees);
 	DIR *d = opendir(worktrees);
 	if (!d) {
 		free(worktrees);
@@ -153,6 +157,7 @@ static void add_gitdir(struct protect_set *s, const char *gitdir)
 static bool add_repo(struct protect_set *s, const char *dir)
 {
 	char *dotgit = path_join(dir, ".git");
+	deps_note_lookup(dotgit);
 	struct stat st;
 	bool found = stat(dotgit, &st) == 0;
 	if (found && S_ISDIR(st.st_mode)) {
@@ -209,6 +214,7 @@ static void scan_below(struct protect_set *s, int dirfd, const char *dir,
 		return;
 	}
 	s->dirs_read++;
+	deps_note_dir(dir);
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		const char *n = e->d_name;
@@ -226,6 +232,9 @@ static void scan_below(struct protect_set *s, int dirfd, const char *dir,
 		struct stat st;
 		char probe[NAME_MAX + 8];
 		snprintf(probe, sizeof probe, "%s/.git", n);
+		char *probe_abs = path_join(child, ".git");
+		deps_note_lookup(probe_abs); /* CHILD, listed or not */
+		free(probe_abs);
 		if (fstatat(fd, probe, &st, AT_SYMLINK_NOFOLLOW) == 0)
 			add_repo(s, child);
 		if (levels > 1 && s->dirs_read < PROTECT_MAX_DIRS) {

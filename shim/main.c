@@ -135,8 +135,8 @@ static void build_ruleset(struct landlock *ll, const struct policy *policy,
 	env->record = diag_debug_enabled;
 	/* The supervisor needs the write directories for unix binds. */
 	env->record_write_dirs = true;
-	if (channel >= 0)
-		deps_start();
+	if (channel >= 0 && !lowering_deps.on)
+		deps_start(); /* (already on when it recorded the scan) */
 	if (lower_policy(policy, env, lowered, err, sizeof err) < 0)
 		die(EXIT_SETUP_ERROR, "%s", err);
 	env->sink = NULL;
@@ -355,9 +355,16 @@ int main(int argc, char **argv)
 				: NULL;
 
 	/* The built-in protected set (config/protect.h), found anew at each
-	 * start: nested, the enclosing supervisor applies its own. */
+	 * start: nested, the enclosing supervisor applies its own.  In a
+	 * session a run asks the ruleset cache first, and scans only on a
+	 * miss: the scan is part of what a kept ruleset was built from (its
+	 * directories and files are watched with the walk's). */
 	struct protect_set protect = {0};
-	if (!nested && (cli.action == ACTION_RUN || cli.action == ACTION_CHECK))
+	bool protects = !nested && (cli.action == ACTION_RUN ||
+				    cli.action == ACTION_CHECK);
+	bool scan_on_miss = protects && cli.action == ACTION_RUN &&
+			    mediation_in_session();
+	if (protects && !scan_on_miss)
 		protect_discover(ctx.project_dir, ctx.home, &protect);
 	struct lower_env env = {
 		.cwd = ctx.project_dir,
@@ -420,7 +427,8 @@ int main(int argc, char **argv)
 	/* A policy that needs a supervisor whatever the walk finds starts it
 	 * now, unconfined: it execs and settles on the other core while the
 	 * walk below runs (the handover waits for it only at the end). */
-	bool snapshot = protected_set_mediates(&policy, &env) ||
+	bool snapshot = (scan_on_miss ? policy.lists[LIST_ALLOW_WRITE].len > 0
+				      : protected_set_mediates(&policy, &env)) ||
 			policy.lists[LIST_DENY_WRITE].len > 0;
 	bool started = (plan.wanted || snapshot) && !plan.nested;
 	if (started)
@@ -446,6 +454,14 @@ int main(int argc, char **argv)
 	int kept = channel >= 0 ? rulecache_fetch(channel, &key, &wire) : -1;
 	if (kept < 0 && channel >= 0)
 		channel = mediation_session_announced(); /* -1 if it failed */
+	/* A miss, or no cache after all: scan now, recorded with the walk. */
+	if (scan_on_miss && (kept < 0 || diag_debug_enabled)) {
+		if (kept < 0 && channel >= 0)
+			deps_start();
+		protect_discover(ctx.project_dir, ctx.home, &protect);
+		env.protect = protect.items;
+		env.protect_count = protect.count;
+	}
 	if (kept >= 0) {
 		landlock_adopt(&ll, rep.abi, kept);
 		if (diag_debug_enabled)

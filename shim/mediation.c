@@ -247,6 +247,11 @@ static int session_channel = -1;
 static int session_peer = -1; /* the channel's other end, until announced */
 
 /* Session mode: a private channel, announced on the shared socket. */
+bool mediation_in_session(void)
+{
+	return session_socket() >= 0;
+}
+
 int mediation_session_channel(void)
 {
 	if (session_channel >= 0 || session_socket() < 0)

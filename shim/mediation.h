@@ -76,6 +76,10 @@ void mediation_policy_of(const struct lowered *l, struct wire_policy *w);
  * first message's sender calls once that message is queued: one wake-up
  * then brings the supervisor the channel and the message, where a
  * CONNECT of its own would wake it twice. */
+/* Is there a session supervisor to ask (LANDSTRIP_SUPERVISOR_FD names a
+ * session socket)? */
+bool mediation_in_session(void);
+
 int mediation_session_channel(void);
 
 /* Hand the channel to the session supervisor (CONNECT), once.  0, or -1

@@ -60,7 +60,10 @@ static bool in_our_namespace(const unsigned char *key, size_t len)
 static bool dep_unchanged(const struct wire_dep *d)
 {
 	struct stat st;
-	return lstat(d->path, &st) == 0 && S_ISDIR(st.st_mode) &&
+	/* A directory looked up in or listed, or a file read (a .git
+	 * file the protected set followed: shim/rulecache.h). */
+	return lstat(d->path, &st) == 0 &&
+	       (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) &&
 	       (uint64_t)st.st_dev == d->dev && (uint64_t)st.st_ino == d->ino &&
 	       (int64_t)st.st_ctim.tv_sec == d->ctime_sec &&
 	       (uint32_t)st.st_ctim.tv_nsec == d->ctime_nsec;

@@ -198,3 +198,38 @@ settle
 expect_hit "the new directory's ruleset is kept" "$LS" -- "$TRY" write "$T/proj/lib/c"
 await_debug_line
 check_err "and the new directory is the one granted" 'trapped, 1 of them left to Landlock'
+
+# ---- the protected set is scanned with the walk, and kept with it ---------------
+# In a session a run asks the cache before it scans for repositories; a
+# kept ruleset must therefore be given up when anything the scan looked
+# at changes: a repository made since in a subdirectory, or a .git file
+# rewritten in place to name another git dir (a file's content, not a
+# directory entry: its own ctime is watched).
+check "a repository made since the ruleset was kept" 0 git init -q "$T/proj/sub/r"
+settle
+check "its hooks are protected at once" 1 debug_run "$LS" -- "$TRY" write "$T/proj/sub/r/.git/hooks/pre-commit"
+expect_miss "  (not from the cache)"
+settle
+expect_hit "kept again" "$LS" -- "$TRY" write "$T/proj/lib/d"
+check "and still protected from the kept ruleset" 1 "$LS" -- "$TRY" write "$T/proj/sub/r/.git/hooks/pre-commit"
+git init -q "$T/proj/sub/deep/er/other" # below the scan's two levels
+mkdir -p "$T/proj/sub/wk"
+printf 'gitdir: %s\n' "$T/proj/sub/r/.git" >"$T/proj/sub/wk/.git"
+# A checkout whose .git file names sub/r, as the project itself (the .git
+# file is read at each scan), in a write root that holds the other
+# repository too.
+write_config <<INI
+[sandbox]
+allowWrite = $T/proj
+INI
+cd "$T/proj/sub/wk" || exit 1
+settle
+"$LS" -- true >/dev/null 2>&1
+settle
+expect_hit "a checkout whose .git file names sub/r: kept" "$LS" -- "$TRY" write "$T/proj/lib/e"
+printf 'gitdir: %s\n' "$T/proj/sub/deep/er/other/.git" >.git # in place
+settle
+check "the .git file rewritten to name another git dir: its hooks protected" 1 \
+	debug_run "$LS" -- "$TRY" write "$T/proj/sub/deep/er/other/.git/hooks/pre-commit"
+expect_miss "  (not from the cache)"
+cd "$T/proj" || exit 1
