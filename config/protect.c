@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static const char WHY_HOOK[] = "git runs it outside the sandbox";
@@ -198,57 +199,66 @@ static void add_agents(struct protect_set *s, const char *dir)
 		add(s, dir, agent_names[i], WHY_AGENT);
 }
 
-/* Repositories below DIR, LEVELS deep, without following symlinks or
- * entering .git, within the cap on directories read. */
-static void scan_below(struct protect_set *s, int dirfd, const char *dir,
+static void scan_below(struct protect_set *s, int fd, const char *dir,
+		       int levels);
+
+/* One entry of a directory scan_below lists. */
+static void scan_entry(struct protect_set *s, int fd, const char *dir,
+		       const char *n, unsigned char d_type, int levels)
+{
+	if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0 ||
+	    strcmp(n, ".git") == 0)
+		return;
+	if (d_type != DT_DIR) {
+		struct stat st;
+		if (d_type != DT_UNKNOWN ||
+		    fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISDIR(st.st_mode))
+			return;
+	}
+	struct stat st;
+	char probe[NAME_MAX + 8];
+	int len = snprintf(probe, sizeof probe, "%s/.git", n);
+	if (len < 0 || (size_t)len >= sizeof probe)
+		return;
+	char *child = path_join(dir, n);
+	char *probe_abs = path_join(child, ".git");
+	deps_note_lookup(probe_abs); /* CHILD, listed or not */
+	free(probe_abs);
+	if (fstatat(fd, probe, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		add_repo(s, child);
+	if (levels > 1 && s->dirs_read < PROTECT_MAX_DIRS) {
+		int cfd = openat(fd, n,
+				 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (cfd >= 0) {
+			scan_below(s, cfd, child, levels - 1);
+			close(cfd);
+		}
+	}
+	free(child);
+}
+
+/* Repositories below DIR (open as FD, which the caller closes), LEVELS
+ * deep, without following symlinks or entering .git, within the cap on
+ * directories read.  getdents64 on FD itself: a DIR would cost an open,
+ * an fcntl and an fstat more for each directory, which on a project of 50
+ * directories was half the scan's system calls. */
+static void scan_below(struct protect_set *s, int fd, const char *dir,
 		       int levels)
 {
 	if (s->dirs_read >= PROTECT_MAX_DIRS)
 		return;
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return;
-	}
 	s->dirs_read++;
 	deps_note_dir(dir);
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		const char *n = e->d_name;
-		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0 ||
-		    strcmp(n, ".git") == 0)
-			continue;
-		if (e->d_type != DT_DIR) {
-			struct stat st;
-			if (e->d_type != DT_UNKNOWN ||
-			    fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-			    !S_ISDIR(st.st_mode))
-				continue;
+	char buf[8192] __attribute__((aligned(8)));
+	long n;
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+		for (long off = 0; off < n;) {
+			struct dirent64 *e = (struct dirent64 *)(buf + off);
+			off += e->d_reclen;
+			scan_entry(s, fd, dir, e->d_name, e->d_type, levels);
 		}
-		char *child = path_join(dir, n);
-		struct stat st;
-		char probe[NAME_MAX + 8];
-		snprintf(probe, sizeof probe, "%s/.git", n);
-		char *probe_abs = path_join(child, ".git");
-		deps_note_lookup(probe_abs); /* CHILD, listed or not */
-		free(probe_abs);
-		if (fstatat(fd, probe, &st, AT_SYMLINK_NOFOLLOW) == 0)
-			add_repo(s, child);
-		if (levels > 1 && s->dirs_read < PROTECT_MAX_DIRS) {
-			int cfd = openat(fd, n,
-					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-						 O_CLOEXEC);
-			if (cfd >= 0) {
-				scan_below(s, cfd, child, levels - 1);
-				close(cfd);
-			}
-		}
-		free(child);
 	}
-	closedir(d);
 }
 
 void protect_discover(const char *project, const char *home,
