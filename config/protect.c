@@ -87,61 +87,48 @@ static char *resolve(const char *base, const char *rel)
 	return p;
 }
 
-/* The submodules' git dirs below GITDIR/modules: each one's hooks and
- * config, and one level of modules nested in them. */
-static void add_modules(struct protect_set *s, const char *gitdir, int levels)
+typedef void subdir_fn(struct protect_set *s, const char *sub, int levels);
+
+/* FN for each directory in GITDIR/NAME, which is watched with the walk. */
+static void each_subdir(struct protect_set *s, const char *gitdir,
+			const char *name, subdir_fn *fn, int levels)
 {
-	char *modules = path_join(gitdir, "modules");
-	deps_note_dir(modules);
-	DIR *d = opendir(modules);
-	if (!d) {
-		free(modules);
-		return;
-	}
+	char *parent = path_join(gitdir, name);
+	deps_note_dir(parent);
+	DIR *d = opendir(parent);
 	struct dirent *e;
-	while ((e = readdir(d))) {
+	while (d && (e = readdir(d))) {
 		if (e->d_name[0] == '.' &&
 		    (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
 			continue;
-		char *sub = path_join(modules, e->d_name);
-		if (is_dir(sub)) {
-			add(s, sub, "hooks", WHY_HOOK);
-			add(s, sub, "config", WHY_GIT);
-			if (levels > 1)
-				add_modules(s, sub, levels - 1);
-		}
+		char *sub = path_join(parent, e->d_name);
+		if (is_dir(sub))
+			fn(s, sub, levels);
 		free(sub);
 	}
-	closedir(d);
-	free(modules);
+	if (d)
+		closedir(d);
+	free(parent);
 }
 
-/* The worktrees GITDIR registers (GITDIR/worktrees/NAME, each the git
- * dir of a checkout elsewhere): the config git reads in each, and the
- * commondir that says which repository's hooks and config apply there. */
-static void add_worktrees(struct protect_set *s, const char *gitdir)
+/* A submodule's git dir (GITDIR/modules/NAME): its hooks and config, and
+ * LEVELS - 1 levels of modules nested in it. */
+static void add_module(struct protect_set *s, const char *sub, int levels)
 {
-	char *worktrees = path_join(gitdir, "worktrees");
-	deps_note_dir(worktrees);
-	DIR *d = opendir(worktrees);
-	if (!d) {
-		free(worktrees);
-		return;
-	}
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' &&
-		    (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
-			continue;
-		char *wt = path_join(worktrees, e->d_name);
-		if (is_dir(wt)) {
-			add(s, wt, "config.worktree", WHY_GIT);
-			add(s, wt, "commondir", WHY_GIT);
-		}
-		free(wt);
-	}
-	closedir(d);
-	free(worktrees);
+	add(s, sub, "hooks", WHY_HOOK);
+	add(s, sub, "config", WHY_GIT);
+	if (levels > 1)
+		each_subdir(s, sub, "modules", add_module, levels - 1);
+}
+
+/* A worktree's git dir (GITDIR/worktrees/NAME, of a checkout elsewhere):
+ * the config git reads there, and the commondir that says which
+ * repository's hooks and config apply. */
+static void add_worktree(struct protect_set *s, const char *wt, int levels)
+{
+	(void)levels;
+	add(s, wt, "config.worktree", WHY_GIT);
+	add(s, wt, "commondir", WHY_GIT);
 }
 
 static void add_gitdir(struct protect_set *s, const char *gitdir)
@@ -149,8 +136,8 @@ static void add_gitdir(struct protect_set *s, const char *gitdir)
 	add(s, gitdir, "hooks", WHY_HOOK);
 	add(s, gitdir, "config", WHY_GIT);
 	add(s, gitdir, "config.worktree", WHY_GIT);
-	add_modules(s, gitdir, 2);
-	add_worktrees(s, gitdir);
+	each_subdir(s, gitdir, "modules", add_module, 2);
+	each_subdir(s, gitdir, "worktrees", add_worktree, 0);
 }
 
 /* DIR/.git exists: protect the repository's git directory (a directory,
