@@ -212,7 +212,6 @@ static bool allows(const struct write_policy *wp, const char *path,
 	return d->allowed || *exempted;
 }
 
-
 /* How many nested sandboxes the caller is in: each costs a question to its
  * witness, so asked once a call needs it, not for every trapped call (an
  * O_PATH openat2, the nested shim's own probes, never does). */
@@ -276,12 +275,13 @@ static bool mediated(const struct fscall *c, const char *path)
  * directories beside the path to each deny.  There the call is left to
  * the kernel (CONTINUE), which resolves the path again under the ruleset:
  * whatever a racing thread swaps into it, the ruleset grants nothing the
- * policy denies (supervisor(8), SECURITY).  Only as long as the granted
- * inode is still at its path: one removed and made again is not in the
- * ruleset, and the call there is performed here.  ENTRY: PATH is a name
- * made or removed (its directory decides), else an object written.
+ * policy denies (landstrip-supervisor(8), "Writes in mediated roots").
+ * Only as long as the granted inode is still at its path: one removed and
+ * made again is not in the ruleset, and the call there is performed here.
+ * ENTRY: PATH is a name made or removed (its directory decides), else an
+ * object written.
  *
- * Not while a nested sandbox is registered (narrowed): its own Landlock
+ * Not while the caller is in a registered nested sandbox: its own Landlock
  * layer is a snapshot of its policy, which refuses new entries beside its
  * denies and does not see its patterns' new matches; performed here, the
  * call is decided by both policies as they are now. */
