@@ -103,7 +103,8 @@ void path_probes_avoid_openat2(bool avoid)
 /* The same answer without openat2, which a filter cannot look into and
  * so traps whenever an enclosing supervisor mediates writes (a round trip
  * per probe for a nested shim): open the path without following a final
- * symlink, and compare the kernel's name for what it reached. */
+ * symlink, and compare the kernel's name for what it reached.  -1 when
+ * the kernel will not name it (no /proc): ask openat2 then. */
 static int probe_by_name(const char *path)
 {
 	int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -116,15 +117,16 @@ static int probe_by_name(const char *path)
 	bool link = fstat(fd, &st) == 0 && S_ISLNK(st.st_mode);
 	close(fd);
 	if (n < 0)
-		return errno;
+		return -1;
 	name[n] = '\0';
 	return link || strcmp(name, path) != 0 ? ELOOP : 0;
 }
 
 static int probe_openat2(const char *path)
 {
-	if (avoid_openat2)
-		return probe_by_name(path);
+	int by_name = avoid_openat2 ? probe_by_name(path) : -1;
+	if (by_name >= 0)
+		return by_name;
 	struct open_how how = {
 		.flags = O_PATH | O_CLOEXEC,
 		.resolve = RESOLVE_NO_SYMLINKS,

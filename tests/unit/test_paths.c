@@ -93,8 +93,10 @@ static void expand(void)
 }
 
 /* tmp/real/dir/file, tmp/link -> real, tmp/dangling -> nowhere,
- * tmp/rel -> real/dir (relative target), tmp/loop -> loop. */
-static void canonical(void)
+ * tmp/rel -> real/dir (relative target), tmp/loop -> loop.  Twice: each
+ * row's probes are answered the second time from what lowering remembers
+ * (path_probes_remember), which must give the same. */
+static void canonical_rows(void)
 {
 	char *t = tmp_tree();
 	REQUIRE(t);
@@ -158,6 +160,28 @@ static void canonical(void)
 	tmp_tree_free(t);
 }
 
+static void canonical(void)
+{
+	canonical_rows();
+}
+
+static void canonical_remembered(void)
+{
+	path_probes_remember(true);
+	canonical_rows();
+	canonical_rows();
+	path_probes_remember(false);
+}
+
+/* Nested, a shim probes by the kernel's name for what it opened instead
+ * of with openat2 (which an enclosing filter traps): the same answers. */
+static void canonical_without_openat2(void)
+{
+	path_probes_avoid_openat2(true);
+	canonical_rows();
+	path_probes_avoid_openat2(false);
+}
+
 static void within(void)
 {
 	static const struct {
@@ -201,6 +225,8 @@ const struct test_case paths_tests[] = {
 	TEST_CASE(normalize),
 	TEST_CASE(expand),
 	TEST_CASE(canonical),
+	TEST_CASE(canonical_remembered),
+	TEST_CASE(canonical_without_openat2),
 	TEST_CASE(within),
 	TEST_CASE(join_paths),
 	TEST_END,
