@@ -255,6 +255,33 @@ static const char *configured_supervisor(const struct context *ctx,
 		       : NULL;
 }
 
+/* A scan too wide to watch (a node_modules of hundreds of packages, each
+ * looked into for a .git, is more directories than the cache follows)
+ * taints the recording, and no ruleset would ever be kept.  Key the
+ * ruleset on what the scan found instead, as it was keyed before scans
+ * were watched, and watch only the walk: such a project pays its scan at
+ * each call, but not its walk.  The kept ruleset's fd, or -1 with the
+ * recording restarted for the walk. */
+static int rekey_on_what_the_scan_found(const struct policy *policy,
+					const struct lower_env *env, int abi,
+					int *channel, struct rulecache_key *key,
+					struct wire_policy *wire)
+{
+	debug("the protected set's scan is not watched (%s): the ruleset is "
+	      "kept under what it found", lowering_deps.tainted);
+	deps_stop();
+	free(key->bytes);
+	key->bytes = NULL;
+	if (!rulecache_key_of(policy, env, abi, key)) {
+		*channel = -1; /* too long a key: nothing is offered either */
+		return -1;
+	}
+	int kept = rulecache_fetch(*channel, key, wire);
+	if (kept < 0)
+		deps_start();
+	return kept;
+}
+
 /* Will the walk find a mediated root?  The built-in protected set makes
  * one of every write root it falls inside: guessed here from the text of
  * allowWrite, so that a per-tool supervisor starts, and execs on the other
@@ -461,6 +488,9 @@ int main(int argc, char **argv)
 		protect_discover(ctx.project_dir, ctx.home, &protect);
 		env.protect = protect.items;
 		env.protect_count = protect.count;
+		if (kept < 0 && channel >= 0 && lowering_deps.tainted)
+			kept = rekey_on_what_the_scan_found(&policy, &env, rep.abi,
+							    &channel, &key, &wire);
 	}
 	if (kept >= 0) {
 		landlock_adopt(&ll, rep.abi, kept);

@@ -233,3 +233,26 @@ check "the .git file rewritten to name another git dir: its hooks protected" 1 \
 	debug_run "$LS" -- "$TRY" write "$T/proj/sub/deep/er/other/.git/hooks/pre-commit"
 expect_miss "  (not from the cache)"
 cd "$T/proj" || exit 1
+
+# ---- a scan too wide to watch ---------------------------------------------------
+# A node_modules of 300 packages, each looked into for a .git, is more
+# directories than the cache follows: the ruleset is then kept under what
+# the scan found (it runs at every call), with only the walk watched.
+mkdir -p "$T/wide/src"
+git init -q "$T/wide"
+for i in $(seq 300); do mkdir -p "$T/wide/node_modules/p$i"; done
+write_config <<INI
+[sandbox]
+allowWrite = .
+INI
+cd "$T/wide" || exit 1
+settle
+"$LS" -- true >/dev/null 2>&1
+settle
+expect_hit "a scan of 300 packages: the ruleset is kept all the same" "$LS" -- "$TRY" write "$T/wide/src/a"
+check_err "  keyed on what the scan found" 'scan is not watched'
+git init -q "$T/wide/node_modules/p7"
+settle
+check "a repository made since in one of them: its hooks protected at once" 1 \
+	"$LS" -- "$TRY" write "$T/wide/node_modules/p7/.git/hooks/pre-commit"
+cd "$T/proj" || exit 1
