@@ -209,12 +209,23 @@ static void scan_entry(struct protect_set *s, int fd, const char *dir,
 	if (len < 0 || (size_t)len >= sizeof probe)
 		return;
 	char *child = path_join(dir, n);
+	/* Past PROTECT_WATCH_MAX, watching costs more than the scan it would
+	 * save (an lstat and a search of the list for each directory): the
+	 * recording is given up, and the ruleset keyed on what the scan
+	 * finds (shim/main.c). */
+	if (lowering_deps.on && lowering_deps.count >= PROTECT_WATCH_MAX)
+		deps_taint("the protected set's scan is too wide to watch");
 	char *probe_abs = path_join(child, ".git");
 	deps_note_lookup(probe_abs); /* CHILD, listed or not */
 	free(probe_abs);
 	if (fstatat(fd, probe, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		add_repo(s, child);
-	if (levels > 1 && s->dirs_read < PROTECT_MAX_DIRS) {
+	/* Not into node_modules: package managers leave no repository
+	 * there (npm, yarn and pnpm pack git dependencies), and looking into
+	 * each of its hundreds of packages for a .git would cost every call
+	 * hundreds of system calls, and the session's cache its watch. */
+	if (levels > 1 && s->dirs_read < PROTECT_MAX_DIRS &&
+	    strcmp(n, "node_modules") != 0) {
 		int cfd = openat(fd, n,
 				 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (cfd >= 0) {
@@ -240,6 +251,17 @@ static void scan_below(struct protect_set *s, int fd, const char *dir,
 	char buf[8192] __attribute__((aligned(8)));
 	long n;
 	while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+		/* A listing wider than what is left to watch: give the
+		 * recording up before the first lstat it would waste. */
+		long dirs = 0;
+		for (long off = 0; off < n;) {
+			struct dirent64 *e = (struct dirent64 *)(buf + off);
+			off += e->d_reclen;
+			dirs += e->d_type == DT_DIR || e->d_type == DT_UNKNOWN;
+		}
+		if (lowering_deps.on &&
+		    lowering_deps.count + (size_t)dirs > PROTECT_WATCH_MAX)
+			deps_taint("the protected set's scan is too wide to watch");
 		for (long off = 0; off < n;) {
 			struct dirent64 *e = (struct dirent64 *)(buf + off);
 			off += e->d_reclen;

@@ -7,8 +7,8 @@
  *  - git: the hooks directory and config files of every repository whose
  *    git directory exists now, at the project directory, above it (up to
  *    /) and below it down to PROTECT_DEPTH levels (symlinks are not
- *    followed, .git is not descended into, at most PROTECT_MAX_DIRS
- *    directories are read); submodule git dirs (<gitdir>/modules/x and one
+ *    followed, .git and node_modules are not descended into, at most
+ *    PROTECT_MAX_DIRS directories are read); submodule git dirs (<gitdir>/modules/x and one
  *    level of nested modules); the config.worktree and commondir of each
  *    registered worktree (<gitdir>/worktrees/x); a .git file itself, its
  *    git dir, and its commondir.
@@ -31,6 +31,9 @@
 #define PROTECT_DEPTH 2
 /* Directories listed by the scan below the project, at most. */
 #define PROTECT_MAX_DIRS 256
+/* In a session, the directories the scan may add to what the ruleset
+ * cache watches (config/deps.h) before it stops watching. */
+#define PROTECT_WATCH_MAX 96
 
 struct protected_path {
 	char *path;      /* absolute, normalised (not canonical) */

@@ -235,12 +235,12 @@ expect_miss "  (not from the cache)"
 cd "$T/proj" || exit 1
 
 # ---- a scan too wide to watch ---------------------------------------------------
-# A node_modules of 300 packages, each looked into for a .git, is more
-# directories than the cache follows: the ruleset is then kept under what
-# the scan found (it runs at every call), with only the walk watched.
+# 300 directories two levels down, each looked into for a .git, are more
+# than the cache follows: the ruleset is then kept under what the scan
+# found (it runs at every call), with only the walk watched.
 mkdir -p "$T/wide/src"
 git init -q "$T/wide"
-for i in $(seq 300); do mkdir -p "$T/wide/node_modules/p$i"; done
+for i in $(seq 300); do mkdir -p "$T/wide/vendor/p$i"; done
 write_config <<INI
 [sandbox]
 allowWrite = .
@@ -249,10 +249,22 @@ cd "$T/wide" || exit 1
 settle
 "$LS" -- true >/dev/null 2>&1
 settle
-expect_hit "a scan of 300 packages: the ruleset is kept all the same" "$LS" -- "$TRY" write "$T/wide/src/a"
+expect_hit "a scan of 300 directories: the ruleset is kept all the same" "$LS" -- "$TRY" write "$T/wide/src/a"
 check_err "  keyed on what the scan found" 'scan is not watched'
-git init -q "$T/wide/node_modules/p7"
+git init -q "$T/wide/vendor/p7"
 settle
 check "a repository made since in one of them: its hooks protected at once" 1 \
-	"$LS" -- "$TRY" write "$T/wide/node_modules/p7/.git/hooks/pre-commit"
+	"$LS" -- "$TRY" write "$T/wide/vendor/p7/.git/hooks/pre-commit"
+# A node_modules is not looked into (package managers leave no repository
+# there): 300 packages keep the scan narrow, and watched.
+mkdir -p "$T/js/src"
+git init -q "$T/js"
+for i in $(seq 300); do mkdir -p "$T/js/node_modules/p$i"; done
+cd "$T/js" || exit 1
+settle
+"$LS" -- true >/dev/null 2>&1
+settle
+expect_hit "a node_modules of 300 packages: the ruleset is kept" "$LS" -- "$TRY" write "$T/js/src/a"
+if grep -q 'scan is not watched' "$T/err"; then _tap_result "not ok" "  with the scan watched"
+else _tap_result ok "  with the scan watched"; fi
 cd "$T/proj" || exit 1

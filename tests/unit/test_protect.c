@@ -58,6 +58,8 @@ static void project_and_nested_repos(void)
 	mk_dir(t, "real/r/.git");
 	mk_link(t, "p/link", "../real");    /* symlinks are not followed */
 	mk_dir(t, "p/fresh");               /* no .git: the tool's own */
+	mk_dir(t, "p/node_modules/pkg/.git"); /* node_modules: not entered */
+	mk_dir(t, "p/vendor/pkg/.git");     /* any other directory is */
 	mk_dir(t, "home");
 	char *p = join(t, "p"), *home = join(t, "home");
 	struct protect_set s;
@@ -73,6 +75,8 @@ static void project_and_nested_repos(void)
 	CHECK_HASNT(&s, p, ".git/x/.git/hooks");
 	CHECK_HASNT(&s, p, "link/r/.git/hooks");
 	CHECK_HASNT(&s, p, "fresh/.git/config");
+	CHECK_HASNT(&s, p, "node_modules/pkg/.git/hooks");
+	CHECK_HAS(&s, p, "vendor/pkg/.git/hooks");
 	CHECK_HAS(&s, p, ".claude/settings.json");
 	CHECK_HAS(&s, p, ".claude/settings.local.json");
 	CHECK_HAS(&s, p, ".mcp.json");
