@@ -60,6 +60,21 @@ INI
 	settle
 	"$LS" -- "$TRY" read "$H/notes/x" >/dev/null 2>&1
 }
+# offer: settle, one call that offers its ruleset, settle again (the next
+# call may then find it kept).
+offer() {
+	settle
+	"$LS" -- true >/dev/null 2>&1
+	settle
+}
+# repo_with_dirs DIR SUB N: a repository at DIR with src/ and N directories
+# under SUB (two levels down), and DIR the current directory.
+repo_with_dirs() {
+	mkdir -p "$1/src"
+	git init -q "$1"
+	for i in $(seq "$3"); do mkdir -p "$1/$2/p$i"; done
+	cd "$1" || exit 1
+}
 # expect_miss DESC: the last call did not get a kept ruleset.
 expect_miss() {
 	if grep -q "$HIT" "$T/err"; then _tap_result "not ok" "$1"
@@ -184,9 +199,7 @@ write_config <<INI
 [sandbox]
 allowWrite = .
 INI
-settle
-"$LS" -- true >/dev/null 2>&1
-settle
+offer
 expect_hit "a mediated root without denyRead: the ruleset is kept" "$LS" -- "$TRY" write "$T/proj/lib/a"
 await_debug_line
 check_err "the kept snapshot leaves the write to Landlock" 'trapped, 1 of them left to Landlock'
@@ -223,9 +236,7 @@ write_config <<INI
 allowWrite = $T/proj
 INI
 cd "$T/proj/sub/wk" || exit 1
-settle
-"$LS" -- true >/dev/null 2>&1
-settle
+offer
 expect_hit "a checkout whose .git file names sub/r: kept" "$LS" -- "$TRY" write "$T/proj/lib/e"
 printf 'gitdir: %s\n' "$T/proj/sub/deep/er/other/.git" >.git # in place
 settle
@@ -238,17 +249,12 @@ cd "$T/proj" || exit 1
 # 300 directories two levels down, each looked into for a .git, are more
 # than the cache follows: the ruleset is then kept under what the scan
 # found (it runs at every call), with only the walk watched.
-mkdir -p "$T/wide/src"
-git init -q "$T/wide"
-for i in $(seq 300); do mkdir -p "$T/wide/vendor/p$i"; done
 write_config <<INI
 [sandbox]
 allowWrite = .
 INI
-cd "$T/wide" || exit 1
-settle
-"$LS" -- true >/dev/null 2>&1
-settle
+repo_with_dirs "$T/wide" vendor 300
+offer
 expect_hit "a scan of 300 directories: the ruleset is kept all the same" "$LS" -- "$TRY" write "$T/wide/src/a"
 check_err "  keyed on what the scan found" 'scan is not watched'
 git init -q "$T/wide/vendor/p7"
@@ -257,13 +263,8 @@ check "a repository made since in one of them: its hooks protected at once" 1 \
 	"$LS" -- "$TRY" write "$T/wide/vendor/p7/.git/hooks/pre-commit"
 # A node_modules is not looked into (package managers leave no repository
 # there): 300 packages keep the scan narrow, and watched.
-mkdir -p "$T/js/src"
-git init -q "$T/js"
-for i in $(seq 300); do mkdir -p "$T/js/node_modules/p$i"; done
-cd "$T/js" || exit 1
-settle
-"$LS" -- true >/dev/null 2>&1
-settle
+repo_with_dirs "$T/js" node_modules 300
+offer
 expect_hit "a node_modules of 300 packages: the ruleset is kept" "$LS" -- "$TRY" write "$T/js/src/a"
 if grep -q 'scan is not watched' "$T/err"; then _tap_result "not ok" "  with the scan watched"
 else _tap_result ok "  with the scan watched"; fi
