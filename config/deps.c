@@ -40,7 +40,6 @@ void deps_taint(const char *why)
 		lowering_deps.tainted = why;
 }
 
-
 static uint32_t path_hash(const char *path, size_t len)
 {
 	uint32_t h = 2166136261u; /* FNV-1a */

@@ -246,12 +246,12 @@ int mediation_session_probe(pid_t *pid, char *err, size_t errlen)
 static int session_channel = -1;
 static int session_peer = -1; /* the channel's other end, until announced */
 
-/* Session mode: a private channel, announced on the shared socket. */
 bool mediation_in_session(void)
 {
 	return session_socket() >= 0;
 }
 
+/* Session mode: a private channel, announced on the shared socket. */
 int mediation_session_channel(void)
 {
 	if (session_channel >= 0 || session_socket() < 0)
