@@ -153,6 +153,8 @@ static void git_files_and_modules(void)
 	CHECK_HAS(&s, main_, ".git/worktrees/wt/hooks");
 	CHECK_HAS(&s, main_, ".git/worktrees/wt/config");
 	CHECK_HAS(&s, main_, ".git/worktrees/wt/config.worktree");
+	CHECK_HAS(&s, main_, ".git/worktrees/wt/commondir");
+	CHECK_HAS(&s, wt, ".git"); /* the .git file itself */
 	CHECK_HAS(&s, main_, ".git/hooks");
 	CHECK_HAS(&s, main_, ".git/config");
 	test_row(NULL);
@@ -162,6 +164,10 @@ static void git_files_and_modules(void)
 	CHECK_HAS(&s, main_, ".git/modules/sub/config");
 	CHECK_HAS(&s, main_, ".git/modules/sub/modules/inner/hooks");
 	CHECK_HAS(&s, main_, ".git/modules/sub/modules/inner/config");
+	/* from the main checkout, the worktrees it registers */
+	CHECK_HAS(&s, main_, ".git/worktrees/wt/config.worktree");
+	CHECK_HAS(&s, main_, ".git/worktrees/wt/commondir");
+	CHECK_HAS(&s, main_, "sub/.git"); /* the submodule's .git file */
 	test_row(NULL);
 	protect_free(&s);
 	free(wt);
