@@ -1,14 +1,90 @@
 #include "decide_write.h"
+#include "diag.h"
 #include "glob.h"
 #include "paths.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* FNV-1a, fed a byte at a time: a path's hash grows along the path, so
+ * one pass hashes every ancestor of it. */
+#define HASH_START 14695981039346656037ULL
+static uint64_t hash_byte(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * 1099511628211ULL;
+}
+
+static uint64_t hash_of(const char *s, size_t len)
+{
+	uint64_t h = HASH_START;
+	for (size_t i = 0; i < len; i++)
+		h = hash_byte(h, (unsigned char)s[i]);
+	return h;
+}
+
+void write_granted_index(struct write_policy *wp)
+{
+	free(wp->granted_slots);
+	wp->granted_slots = NULL;
+	wp->granted_slot_count = 0;
+	if (!wp->granted_count)
+		return;
+	size_t slots = 8;
+	while (slots < 2 * wp->granted_count)
+		slots *= 2;
+	wp->granted_slots = xcalloc(slots, sizeof *wp->granted_slots);
+	wp->granted_slot_count = slots;
+	for (size_t i = 0; i < wp->granted_count; i++) {
+		const char *p = wp->granted[i].path;
+		size_t at = hash_of(p, strlen(p)) & (slots - 1);
+		while (wp->granted_slots[at])
+			at = (at + 1) & (slots - 1);
+		wp->granted_slots[at] = i + 1;
+	}
+}
+
+/* The grant whose path is PATH's first LEN bytes, or NULL. */
+static const struct write_granted *granted_at(const struct write_policy *wp,
+					      const char *path, size_t len,
+					      uint64_t hash)
+{
+	size_t mask = wp->granted_slot_count - 1;
+	for (size_t at = hash & mask; wp->granted_slots[at];
+	     at = (at + 1) & mask) {
+		const struct write_granted *g =
+			&wp->granted[wp->granted_slots[at] - 1];
+		if (strncmp(g->path, path, len) == 0 && g->path[len] == '\0')
+			return g;
+	}
+	return NULL;
+}
+
+/* What the index answers: a directory strictly above PATH (its own entry
+ * is made and removed in its parent, which is not granted), or, for an
+ * object, PATH itself.  The granted paths are never nested (each lies
+ * beside the path to a deny, and holds none), so there is one at most. */
+static const struct write_granted *
+granted_indexed(const struct write_policy *wp, const char *path, bool entry)
+{
+	uint64_t h = HASH_START;
+	size_t i = 0;
+	for (; path[i]; h = hash_byte(h, (unsigned char)path[i]), i++) {
+		if (path[i] != '/' || i == 0 || (entry && !path[i + 1]))
+			continue;
+		const struct write_granted *g = granted_at(wp, path, i, h);
+		if (g && g->dir)
+			return g;
+	}
+	return entry ? NULL : granted_at(wp, path, i, h);
+}
+
 const struct write_granted *write_granted_for(const struct write_policy *wp,
 					      const char *path, bool entry)
 {
+	if (wp->granted_slot_count)
+		return granted_indexed(wp, path, entry);
 	for (size_t i = 0; i < wp->granted_count; i++) {
 		const struct write_granted *g = &wp->granted[i];
 		if (!g->dir) {
@@ -183,5 +259,6 @@ void write_policy_free(struct write_policy *wp)
 	for (size_t i = 0; i < wp->granted_count; i++)
 		free(wp->granted[i].path);
 	free(wp->granted);
+	free(wp->granted_slots);
 	memset(wp, 0, sizeof *wp);
 }

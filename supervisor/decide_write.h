@@ -52,6 +52,10 @@ struct write_policy {
 	size_t mediated_root_count;
 	struct write_granted *granted;
 	size_t granted_count;
+	/* granted[] by path, built by write_granted_index: slots hold an
+	 * index + 1 (0: empty); none (0 slots) means a linear search. */
+	size_t *granted_slots;
+	size_t granted_slot_count; /* a power of two, or 0 */
 	/* A read deny lies inside a mediated root: Landlock's read rules are
 	 * a snapshot there, which files the supervisor creates later are not
 	 * in, so opens for reading there are decided here too. */
@@ -74,6 +78,10 @@ bool write_mediated(const struct write_policy *wp, const char *path);
  * grant's inode is still at its path. */
 const struct write_granted *write_granted_for(const struct write_policy *wp,
 					      const char *path, bool entry);
+
+/* Index granted[] by path, once it is complete: every trapped write asks
+ * write_granted_for, and a git checkout traps two calls a file. */
+void write_granted_index(struct write_policy *wp);
 
 void decide_write(const struct write_policy *wp, const char *path,
 		  struct write_decision *out);

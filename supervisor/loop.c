@@ -119,6 +119,7 @@ void policy_from_wire(struct mediation_policy *pol,
 			(int)r->line, xstrdup(r->label), xstrdup(r->path),
 		};
 	}
+	write_granted_index(wp);
 	wp->mediate_reads = w->flags & WIRE_FLAG_MEDIATE_READS;
 	wp->mediated_roots = xcalloc(w->mediated_root_count, sizeof(char *));
 	for (size_t i = 0; i < w->mediated_root_count; i++)

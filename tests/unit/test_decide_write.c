@@ -3,6 +3,7 @@
 #include "test.h"
 #include "decide_write.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -213,6 +214,63 @@ static void reads_most_specific_wins(void)
 	CHECK(d.rule == NULL);
 }
 
+/* Which grant covers a call: the index answers as the linear search
+ * does, including for names one grant's path is a prefix of. */
+static void granted_snapshot_lookup(void)
+{
+	struct write_granted granted[] = {
+		{"/p/d1", true, 1, 11}, {"/p/d1-x", true, 1, 12},
+		{"/p/.git/objects", true, 1, 13}, {"/p/README", false, 1, 14},
+		{"/p/a/b", true, 1, 15},
+	};
+	struct write_policy wp = {.granted = granted,
+				  .granted_count = COUNT_OF(granted)};
+	static const struct {
+		const char *path;
+		bool entry;
+		const char *grant; /* NULL: none */
+	} rows[] = {
+		{"/p/d1/f", true, "/p/d1"},
+		{"/p/d1/sub/deeper/f", true, "/p/d1"},
+		{"/p/d1-x/f", true, "/p/d1-x"},
+		{"/p/d1x/f", true, NULL},
+		{"/p/d", true, NULL},
+		{"/p/d1", true, NULL}, /* its own entry: in /p */
+		{"/p/d1/", true, NULL},
+		{"/p/d1", false, "/p/d1"}, /* the directory itself, written */
+		{"/p/d1/", false, "/p/d1"},
+		{"/p/d1/f", false, "/p/d1"},
+		{"/p/README", false, "/p/README"},
+		{"/p/README", true, NULL}, /* a granted file's entry is not */
+		{"/p/README/x", true, NULL},
+		{"/p/.git/objects/ab/cdef", true, "/p/.git/objects"},
+		{"/p/.git/config", true, NULL},
+		{"/p/.git/config", false, NULL},
+		{"/p/a/b/c", true, "/p/a/b"},
+		{"/p/a/c", true, NULL},
+		{"/p/a", false, NULL},
+		{"/q/d1/f", true, NULL},
+		{"/", true, NULL},
+		{"", false, NULL},
+	};
+	for (int indexed = 0; indexed < 2; indexed++) {
+		if (indexed) {
+			write_granted_index(&wp);
+			CHECK(wp.granted_slot_count >= 2 * wp.granted_count);
+		}
+		for (size_t i = 0; i < COUNT_OF(rows); i++) {
+			test_row("%s %s (%s)", rows[i].path,
+				 rows[i].entry ? "entry" : "object",
+				 indexed ? "indexed" : "linear");
+			const struct write_granted *g =
+				write_granted_for(&wp, rows[i].path, rows[i].entry);
+			CHECK_STR(g ? g->path : "(none)",
+				  rows[i].grant ? rows[i].grant : "(none)");
+		}
+	}
+	free(wp.granted_slots);
+}
+
 const struct test_case decide_write_tests[] = {
 	TEST_CASE(reads_most_specific_wins),
 	TEST_CASE(most_specific_rule_wins),
@@ -220,5 +278,6 @@ const struct test_case decide_write_tests[] = {
 	TEST_CASE(moves_that_carry_denies),
 	TEST_CASE(mkdir_of_a_denied_directory),
 	TEST_CASE(hints_name_the_rule),
+	TEST_CASE(granted_snapshot_lookup),
 	TEST_END,
 };
