@@ -286,15 +286,25 @@ static bool mediated(const struct fscall *c, const char *path)
  * denies and does not see its patterns' new matches; performed here, the
  * call is decided by both policies as they are now. */
 static bool kernel_decides(struct fscall *c, const char *path,
-			   bool entry)
+			   bool entry, int dir)
 {
 	if (narrowings(c))
 		return false;
 	const struct write_granted *g =
 		write_granted_for(&c->sb->policy.writes, path, entry);
+	if (!g || !g->ino)
+		return false;
+	/* Most calls are in a granted directory itself: DIR, the entry's
+	 * directory as resolved, is then the inode to check, with no walk
+	 * of its path. */
+	const char *slash = strrchr(path, '/');
+	size_t len = strlen(g->path);
 	struct stat st;
-	bool granted = g && g->ino && lstat(g->path, &st) == 0 &&
-		       st.st_dev == g->dev && st.st_ino == g->ino;
+	bool there = dir >= 0 && slash && (size_t)(slash - path) == len &&
+				     strncmp(path, g->path, len) == 0
+			     ? fstat(dir, &st) == 0
+			     : lstat(g->path, &st) == 0;
+	bool granted = there && st.st_dev == g->dev && st.st_ino == g->ino;
 	c->left_to_landlock |= granted;
 	return granted;
 }
@@ -303,7 +313,13 @@ static bool kernel_decides(struct fscall *c, const char *path,
 static bool ours_to_write(struct fscall *c, const char *path,
 			  bool entry)
 {
-	return mediated(c, path) && !kernel_decides(c, path, entry);
+	return mediated(c, path) && !kernel_decides(c, path, entry, -1);
+}
+
+/* The same for an entry made or removed: its directory is resolved. */
+static bool ours_to_make(struct fscall *c, const struct entry *e)
+{
+	return mediated(c, e->path) && !kernel_decides(c, e->path, true, e->dir);
 }
 
 /* ---- looking into the target ------------------------------------------- */
@@ -370,10 +386,9 @@ static int base_dir(struct fscall *c, int dfd, const char *path)
 		if (fd < 0)
 			return -EACCES;
 	} else if (dfd == AT_FDCWD) {
-		char link[64];
-		snprintf(link, sizeof link, "/proc/%d/cwd", (int)c->tid);
-		fd = sys_openat(AT_FDCWD, link, O_PATH | O_DIRECTORY | O_CLOEXEC,
-				0);
+		char link[PROC_FILE_MAX];
+		fd = sys_openat(AT_FDCWD, proc_file(link, c->tid, "cwd"),
+				O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
 		if (fd < 0)
 			return -EACCES;
 	} else if ((fd = take_fd(c, dfd)) < 0) {
@@ -400,9 +415,8 @@ static int open_beneath(const struct fscall *c, int base, const char *path,
 
 static int path_of_fd(int fd, char *buf, size_t len)
 {
-	char link[64];
-	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-	ssize_t n = readlink(link, buf, len - 1);
+	char link[PROC_FILE_MAX];
+	ssize_t n = readlink(proc_fd(link, fd), buf, len - 1);
 	if (n <= 0 || (size_t)n >= len - 1 || buf[0] != '/')
 		return -1;
 	buf[n] = '\0';
@@ -477,6 +491,87 @@ static int entry_from(const struct fscall *c, int base, const char *path,
 	return n < 0 || (size_t)n >= sizeof e->path ? -ENAMETOOLONG : 0;
 }
 
+static void entry_close(struct entry *e);
+
+/* Does PARENT name a place by its components alone: no "." or ".." (a
+ * bare name's "." aside), no doubled or trailing slash?  Only then is the
+ * string, joined to the cwd, the canonical name of where it leads when
+ * no symlink is on the way: "src/../.git/hooks" leads elsewhere. */
+static bool plain_components(const char *parent)
+{
+	if (strcmp(parent, ".") == 0 || strcmp(parent, "/") == 0)
+		return true;
+	if (*parent == '/')
+		parent++;
+	for (const char *p = parent; *p;) {
+		size_t len = strcspn(p, "/");
+		if (len == 0 || (p[0] == '.' && (len == 1 ||
+						  (len == 2 && p[1] == '.'))))
+			return false;
+		p += len;
+		if (*p && !*++p)
+			return false;
+	}
+	return *parent != '\0';
+}
+
+/* The cheap way to the same entry, for what nearly every trapped call
+ * names: a plain path relative to the cwd (or an absolute one), without
+ * openat2 resolve flags.  The cwd's name comes from one readlink of
+ * /proc/TID/cwd (the kernel's name for it, from our root) instead of an
+ * open of it and a readlink of the directory reached; opening the joined
+ * name with no symlink allowed then proves that it is the directory the
+ * target's walk reaches, and canonical.  0 with E ready, else 1 for the
+ * general way (a symlink, a removed cwd, a race: any doubt), or -ESRCH. */
+static int entry_by_name(struct fscall *c, int dfd, const char *path,
+			 struct entry *e)
+{
+	char parent[PATH_MAX], dir[PATH_MAX];
+	if (c->resolve || (dfd != AT_FDCWD && path[0] != '/') ||
+	    split_entry(path, parent, e) != 0 || e->trailing_slash ||
+	    !plain_components(parent))
+		return 1;
+	size_t len = 0;
+	if (path[0] != '/') {
+		if (target_cwd(c->tid, dir, sizeof dir) < 0)
+			return 1;
+		len = strlen(dir);
+		if (len > 10 && strcmp(dir + len - 10, " (deleted)") == 0)
+			return 1;
+		if (!notify_still_valid(c->sb->listener, c->req->id))
+			return -ESRCH; /* the cwd was another process's */
+		if (strcmp(parent, ".") != 0) {
+			size_t more = strlen(parent);
+			if (len + 1 + more >= sizeof dir)
+				return 1;
+			if (len > 1)
+				dir[len++] = '/';
+			memcpy(dir + len, parent, more + 1);
+			len += more;
+		}
+	} else {
+		if (!notify_still_valid(c->sb->listener, c->req->id))
+			return -ESRCH; /* the path was another process's */
+		len = strlen(parent);
+		memcpy(dir, parent, len + 1);
+	}
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	e->dir = (int)syscall(SYS_openat2, AT_FDCWD, dir, &how, sizeof how);
+	size_t name_len = strlen(e->name);
+	if (e->dir < 0 || len + 1 + name_len >= sizeof e->path) {
+		entry_close(e);
+		return 1;
+	}
+	memcpy(e->path, dir, len);
+	if (len > 1)
+		e->path[len++] = '/';
+	memcpy(e->path + len, e->name, name_len + 1);
+	return 0;
+}
+
 /* Resolve the directory PATH's entry is in, from the target's DFD. */
 static int resolve_entry(struct fscall *c, int dfd, const char *path,
 			 struct entry *e)
@@ -484,6 +579,9 @@ static int resolve_entry(struct fscall *c, int dfd, const char *path,
 	e->dir = -1;
 	if (!*path)
 		return -ENOENT;
+	int fast = entry_by_name(c, dfd, path, e);
+	if (fast <= 0)
+		return fast;
 	int base = base_dir(c, dfd, path);
 	if (base < 0)
 		return base;
@@ -551,9 +649,9 @@ static void object_close(struct object *o)
 
 static int read_umask(pid_t tid)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
-	int fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
+	char path[PROC_FILE_MAX], buf[1024];
+	int fd = sys_openat(AT_FDCWD, proc_file(path, tid, "status"),
+			    O_RDONLY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
 	ssize_t n = read(fd, buf, sizeof buf - 1);
@@ -600,8 +698,9 @@ bool sandbox_use_umask(struct sandbox *sb, pid_t tid)
 
 static const char *magic_path(int fd, char *buf, size_t len)
 {
-	snprintf(buf, len, "/proc/self/fd/%d", fd);
-	return buf;
+	_Static_assert(PROC_FILE_MAX <= 64, "callers' buffers are 64 bytes");
+	(void)len;
+	return proc_fd(buf, fd);
 }
 
 static void send_fd(struct fscall *c, int fd, int flags)
@@ -844,7 +943,7 @@ static void open_through_link(struct fscall *c, const struct entry *e,
 	struct entry t;
 	rc = entry_from(c, target[0] == '/' ? root_fd : e->dir, target, &t);
 	struct stat st;
-	if (rc != 0 || !ours_to_write(c, t.path, true))
+	if (rc != 0 || !ours_to_make(c, &t))
 		not_ours(c, rc);
 	else if (fstatat(t.dir, t.name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		 S_ISLNK(st.st_mode))
@@ -903,7 +1002,7 @@ static void fs_open(struct fscall *c, int dfd, uint64_t path_addr, int flags,
 		return open_object(c, dfd, path, flags);
 	struct entry e;
 	rc = resolve_entry(c, dfd, path, &e);
-	if (rc != 0 || !ours_to_write(c, e.path, true)) {
+	if (rc != 0 || !ours_to_make(c, &e)) {
 		entry_close(&e);
 		return not_ours(c, rc);
 	}
@@ -976,7 +1075,7 @@ static int entry_arg(struct fscall *c, int dfd, uint64_t addr, struct entry *e)
 		return 1;
 	}
 	rc = resolve_entry(c, dfd, path, e);
-	if (rc != 0 || !ours_to_write(c, e->path, true)) {
+	if (rc != 0 || !ours_to_make(c, e)) {
 		entry_close(e);
 		not_ours(c, rc);
 		return 1;
@@ -1078,8 +1177,8 @@ static void fs_rename(struct fscall *c, int olddfd, uint64_t oldaddr,
 	struct entry from, to;
 	int rc_from = resolve_entry(c, olddfd, oldpath, &from);
 	int rc_to = resolve_entry(c, newdfd, newpath, &to);
-	bool ours = (rc_from == 0 && ours_to_write(c, from.path, true)) ||
-		    (rc_to == 0 && ours_to_write(c, to.path, true));
+	bool ours = (rc_from == 0 && ours_to_make(c, &from)) ||
+		    (rc_to == 0 && ours_to_make(c, &to));
 	if (!ours)
 		not_ours(c, rc_from < 0 ? rc_from : rc_to);
 	else if (rc_from != 0 || rc_to != 0)
@@ -1137,7 +1236,7 @@ static void fs_link(struct fscall *c, int olddfd, uint64_t oldaddr,
 	int rc_to = resolve_entry(c, newdfd, newpath, &to);
 	bool ours = (rc_from == 0 &&
 		     (!from.has_path || ours_to_write(c, from.path, false))) ||
-		    (rc_to == 0 && ours_to_write(c, to.path, true));
+		    (rc_to == 0 && ours_to_make(c, &to));
 	char magic[64];
 	if (!ours)
 		not_ours(c, rc_from < 0 ? rc_from : rc_to);

@@ -469,9 +469,8 @@ static bool reaches_only_ours(const struct call *c, const struct decision *d)
 
 static int canonical_of_fd(int fd, char *buf, size_t len)
 {
-	char link[64];
-	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-	ssize_t n = readlink(link, buf, len - 1);
+	char link[PROC_FILE_MAX];
+	ssize_t n = readlink(proc_fd(link, fd), buf, len - 1);
 	if (n < 0 || (size_t)n >= len - 1 || buf[0] != '/')
 		return -1;
 	buf[n] = '\0';

@@ -198,11 +198,49 @@ int target_read(pid_t tid, uint64_t addr, void *buf, size_t len)
 	return -1;
 }
 
+/* Decimal digits of N >= 0 at OUT; returns the end. */
+static char *put_decimal(char *out, long n)
+{
+	char digits[24];
+	size_t k = 0;
+	do
+		digits[k++] = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	while (k)
+		*out++ = digits[--k];
+	return out;
+}
+
+static char *put_string(char *out, const char *end, const char *s)
+{
+	while (*s && out < end)
+		*out++ = *s++;
+	return out;
+}
+
+const char *proc_file(char buf[PROC_FILE_MAX], pid_t tid, const char *leaf)
+{
+	const char *end = buf + PROC_FILE_MAX - 1;
+	char *p = put_string(buf, end, "/proc/");
+	p = tid > 0 ? put_decimal(p, tid) : put_string(p, end, "self");
+	p = put_string(p, end, "/");
+	p = put_string(p, end, leaf);
+	*p = '\0';
+	return buf;
+}
+
+const char *proc_fd(char buf[PROC_FILE_MAX], int fd)
+{
+	char *p = (char *)proc_file(buf, 0, "fd/");
+	p += strlen(p);
+	*put_decimal(p, fd < 0 ? 0 : fd) = '\0';
+	return buf;
+}
+
 int target_cwd(pid_t tid, char *buf, size_t len)
 {
-	char link[64];
-	snprintf(link, sizeof link, "/proc/%d/cwd", (int)tid);
-	ssize_t n = readlink(link, buf, len - 1);
+	char link[PROC_FILE_MAX];
+	ssize_t n = readlink(proc_file(link, tid, "cwd"), buf, len - 1);
 	if (n < 0)
 		return -1;
 	if ((size_t)n >= len - 1 || buf[0] != '/') {
@@ -215,9 +253,8 @@ int target_cwd(pid_t tid, char *buf, size_t len)
 
 pid_t target_tgid(pid_t tid)
 {
-	char path[64], buf[512];
-	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char path[PROC_FILE_MAX], buf[512];
+	int fd = open(proc_file(path, tid, "status"), O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return tid;
 	ssize_t n = read(fd, buf, sizeof buf - 1);
@@ -232,9 +269,8 @@ pid_t target_tgid(pid_t tid)
 
 bool target_root_is_ours(pid_t tid)
 {
-	char link[64], root[8];
-	snprintf(link, sizeof link, "/proc/%d/root", (int)tid);
-	ssize_t n = readlink(link, root, sizeof root);
+	char link[PROC_FILE_MAX], root[8];
+	ssize_t n = readlink(proc_file(link, tid, "root"), root, sizeof root);
 	return n == 1 && root[0] == '/';
 }
 

@@ -62,6 +62,13 @@ int target_read(pid_t tid, uint64_t addr, void *buf, size_t len);
  * whether its root is ours (a target in another root would resolve paths
  * differently: deny).  0 or -1. */
 int target_cwd(pid_t tid, char *buf, size_t len);
+
+/* "/proc/TID/LEAF" in BUF (TID 0: "/proc/self/LEAF"), built without
+ * printf: on every trapped call, musl's snprintf cost more than the
+ * string.  LEAF is short (a name, or "fd/" and a number). */
+#define PROC_FILE_MAX 64
+const char *proc_file(char buf[PROC_FILE_MAX], pid_t tid, const char *leaf);
+const char *proc_fd(char buf[PROC_FILE_MAX], int fd); /* /proc/self/fd/FD */
 bool target_root_is_ours(pid_t tid);
 
 /* The process TID belongs to, for reports: a refusal names the tool's

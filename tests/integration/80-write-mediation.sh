@@ -492,6 +492,15 @@ denied "'.' and '//' in the path" EACCES create create "$p/.git//./hooks/./new"
 denied "'..' after a symlink (sublink/.. is .git/hooks, not the project)" EACCES create create "$p/sublink/../new"
 denied "relative path from the project" EACCES create create ".git/hooks/new"
 denied "relative path with '..' from src (cwd)" EACCES create in "$p/src" create ../.git/hooks/new
+# The supervisor names a relative path by joining it to the cwd's name,
+# only for plain components with no symlink on the way: every other form
+# must still be named where it leads.
+denied "relative '.' and '//' from the project" EACCES create in "$p" create .git//./hooks/./new
+denied "relative '..' from src, with '.'" EACCES create in "$p/src" create ./../.git/hooks/new
+denied "relative through a symlinked parent" EACCES create in "$p" create hooklink/new
+denied "relative '..' after a symlink" EACCES create in "$p" create sublink/../new
+denied "cwd reached through a symlink to .git/hooks" EACCES create in "$p/hooklink" create new
+denied "cwd reached through a symlink, '.' as the directory" EACCES create in "$p/hooklink" create ./new
 denied "cwd inside .git/hooks, a bare name" EACCES create in "$h" create new
 denied "cwd inside .git/hooks, unlink a bare name" EACCES unlink in "$h" unlink pre-commit
 denied "cwd inside .git/hooks/sub, '..'" EACCES create in "$h/sub" create ../new

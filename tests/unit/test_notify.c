@@ -179,7 +179,25 @@ static void answers_reach_the_caller(void)
 	close(t.ready[1]);
 }
 
+/* The /proc names the supervisor builds on every trapped call. */
+static void proc_names(void)
+{
+	char buf[PROC_FILE_MAX];
+	CHECK_STR(proc_file(buf, 1234, "cwd"), "/proc/1234/cwd");
+	CHECK_STR(proc_file(buf, 7, "status"), "/proc/7/status");
+	CHECK_STR(proc_file(buf, 2147483647, "root"), "/proc/2147483647/root");
+	CHECK_STR(proc_file(buf, 0, "cwd"), "/proc/self/cwd");
+	CHECK_STR(proc_fd(buf, 0), "/proc/self/fd/0");
+	CHECK_STR(proc_fd(buf, 10), "/proc/self/fd/10");
+	CHECK_STR(proc_fd(buf, 1048575), "/proc/self/fd/1048575");
+	/* too long a leaf is cut, never overrun */
+	const char *cut = proc_file(buf, 2147483647,
+				    "a-leaf-far-longer-than-any-the-supervisor-uses");
+	CHECK_INT(strlen(cut), PROC_FILE_MAX - 1);
+}
+
 const struct test_case notify_tests[] = {
 	TEST_CASE(answers_reach_the_caller),
+	TEST_CASE(proc_names),
 	TEST_END,
 };
