@@ -234,15 +234,24 @@ static void take_registration(struct supervisor *sup, int channel,
 	struct sandbox *sb = &sup->sandboxes[sup->sandbox_count++];
 	memset(sb, 0, sizeof *sb);
 	sb->listener = fds[0];
+	/* The report file is opened before the tool runs: where its path
+	 * is not mediated, the tool's renames are not trapped. */
+	reporter_init(&sb->reporter, open_report(&w, fds[1]));
+	/* Nothing below can refuse the sandbox: the shim may exec the tool
+	 * now, while the rest is set up (the policy's copy, the granted
+	 * inodes' lstats: tens of microseconds the exec no longer waits
+	 * for).  This loop takes the tool's first trapped call only after
+	 * this function returns, and every call that could move a granted
+	 * directory is trapped (they all lie in mediated roots): each inode
+	 * is recorded before the tool can touch it. */
+	wire_send(channel, WIRE_ACK, NULL, 0, NULL, 0);
 	sb->tool = xstrdup(w.tool);
 	sb->pid = (pid_t)w.pid;
 	sb->config = w.config ? xstrdup(w.config) : NULL;
 	policy_from_wire(&sb->policy, &w);
-	reporter_init(&sb->reporter, open_report(&w, fds[1]));
 	sb->sync_wakeup = notify_prefer_sync_wakeup(sb->listener);
 	sb->debug = w.flags & WIRE_FLAG_DEBUG;
 	wire_policy_free(&w);
-	wire_send(channel, WIRE_ACK, NULL, 0, NULL, 0);
 }
 
 static long now_ms(void)
