@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 const char *path_next_component(const char **cursor, size_t *len)
@@ -78,19 +79,36 @@ char *path_expand(const char *raw, const char *cwd, const char *home,
  * (each missing entry up to its existing ancestor), 231 probes of 76
  * paths for the embedded default.  The lowering is one snapshot anyway. */
 #define PROBE_MEMO_MAX 256
+#define PROBE_MEMO_SLOTS 512 /* a power of two, twice the entries */
 static struct probe_memo {
 	char *path;
 	int error; /* 0: no symlink on the way */
 } probe_memo[PROBE_MEMO_MAX];
 static size_t probe_memo_count;
 static bool probe_memo_on;
+/* probe_memo by path: index + 1, 0 for empty (searched linearly, the
+ * memo cost the shim more than its probes: a tenth of its time in strcmp) */
+static unsigned short probe_memo_slots[PROBE_MEMO_SLOTS];
 
 void path_probes_remember(bool on)
 {
 	for (size_t i = 0; i < probe_memo_count; i++)
 		free(probe_memo[i].path);
 	probe_memo_count = 0;
+	memset(probe_memo_slots, 0, sizeof probe_memo_slots);
 	probe_memo_on = on;
+}
+
+static size_t probe_memo_slot(const char *path)
+{
+	uint64_t h = 14695981039346656037ULL; /* FNV-1a */
+	for (const char *p = path; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	size_t at = h & (PROBE_MEMO_SLOTS - 1);
+	while (probe_memo_slots[at] &&
+	       strcmp(probe_memo[probe_memo_slots[at] - 1].path, path) != 0)
+		at = (at + 1) & (PROBE_MEMO_SLOTS - 1);
+	return at;
 }
 
 static bool avoid_openat2;
@@ -144,15 +162,17 @@ static int probe_openat2(const char *path)
 static int probe_no_symlinks(const char *path)
 {
 	deps_note_lookup(path);
-	int error = -1;
-	for (size_t i = 0; probe_memo_on && i < probe_memo_count; i++)
-		if (strcmp(probe_memo[i].path, path) == 0)
-			error = probe_memo[i].error;
+	size_t slot = probe_memo_on ? probe_memo_slot(path) : 0;
+	int error = probe_memo_on && probe_memo_slots[slot]
+			    ? probe_memo[probe_memo_slots[slot] - 1].error
+			    : -1;
 	if (error < 0) {
 		error = probe_openat2(path);
-		if (probe_memo_on && probe_memo_count < PROBE_MEMO_MAX)
+		if (probe_memo_on && probe_memo_count < PROBE_MEMO_MAX) {
 			probe_memo[probe_memo_count++] =
 				(struct probe_memo){xstrdup(path), error};
+			probe_memo_slots[slot] = (unsigned short)probe_memo_count;
+		}
 	}
 	errno = error;
 	return error ? -1 : 0;
