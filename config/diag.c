@@ -110,6 +110,16 @@ char *xstrndup(const char *s, size_t n)
 	return check_alloc(strndup(s, n));
 }
 
+char *xconcat(const char *a, const char *b, const char *c)
+{
+	size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+	char *out = check_alloc(malloc(la + lb + lc + 1));
+	memcpy(out, a, la);
+	memcpy(out + la, b, lb);
+	memcpy(out + la + lb, c, lc + 1);
+	return out;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;

@@ -64,11 +64,11 @@ char *path_expand(const char *raw, const char *cwd, const char *home,
 				     raw);
 			return NULL;
 		}
-		abs = xasprintf("%s/%s", home, raw + 1);
+		abs = xconcat(home, "/", raw + 1);
 	} else if (raw[0] == '/') {
 		abs = xstrdup(raw);
 	} else {
-		abs = xasprintf("%s/%s", cwd, raw);
+		abs = xconcat(cwd, "/", raw);
 	}
 	path_normalize(abs);
 	return abs;
@@ -99,12 +99,17 @@ void path_probes_remember(bool on)
 	probe_memo_on = on;
 }
 
+uint64_t path_hash(const char *s, size_t len)
+{
+	uint64_t h = PATH_HASH_START;
+	for (size_t i = 0; i < len; i++)
+		h = path_hash_step(h, (unsigned char)s[i]);
+	return h;
+}
+
 static size_t probe_memo_slot(const char *path)
 {
-	uint64_t h = 14695981039346656037ULL; /* FNV-1a */
-	for (const char *p = path; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	size_t at = h & (PROBE_MEMO_SLOTS - 1);
+	size_t at = path_hash(path, strlen(path)) & (PROBE_MEMO_SLOTS - 1);
 	while (probe_memo_slots[at] &&
 	       strcmp(probe_memo[probe_memo_slots[at] - 1].path, path) != 0)
 		at = (at + 1) & (PROBE_MEMO_SLOTS - 1);
@@ -201,7 +206,7 @@ static char *canonical_via_realpath(const char *abs, bool *exists)
 			const char *tail = abs + (slash - head);
 			char *out = strcmp(resolved, "/") == 0
 					    ? xstrdup(tail)
-					    : xasprintf("%s%s", resolved, tail);
+					    : xconcat(resolved, tail, "");
 			free(head);
 			return out;
 		}
@@ -253,9 +258,7 @@ bool path_strictly_within(const char *path, const char *dir)
 
 char *path_join(const char *dir, const char *name)
 {
-	if (strcmp(dir, "/") == 0)
-		return xasprintf("/%s", name);
-	return xasprintf("%s/%s", dir, name);
+	return xconcat(strcmp(dir, "/") == 0 ? "" : dir, "/", name);
 }
 
 /* Resolve ABS one component at a time, reporting every symlink met as
@@ -286,7 +289,7 @@ static void resolve_links(const char *abs, int depth,
 		struct stat st;
 		if (lstat(cur, &st) < 0) {
 			/* Missing (or unreadable): the rest is taken as written. */
-			char *out = xasprintf("%s%s", cur, p);
+			char *out = xconcat(cur, p, "");
 			add(ctx, out, false);
 			free(out);
 			return;
@@ -300,7 +303,7 @@ static void resolve_links(const char *abs, int depth,
 				return;
 			target[n] = '\0';
 			char *next = target[0] == '/'
-					     ? xasprintf("%s%s", target, p)
+					     ? xconcat(target, p, "")
 					     : xasprintf("%.*s/%s%s", (int)plen, prefix,
 							 target, p);
 			path_normalize(next);

@@ -3,6 +3,7 @@
 #define LANDSTRIP_PATHS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 /* Lexically normalise an absolute path in place: collapse "//", drop ".",
@@ -42,6 +43,17 @@ char *path_canonical(const char *abs, bool *exists);
 void path_deny_locations(const char *abs,
 			 void (*add)(void *ctx, const char *path, bool exists),
 			 void *ctx);
+
+/* FNV-1a over a path's bytes, fed one at a time so that one pass over a
+ * path hashes each of its ancestors too: the lookups that run on every
+ * call (a probe's memo, the protected set, the supervisor's granted
+ * snapshot) are by hash. */
+#define PATH_HASH_START 14695981039346656037ULL
+static inline uint64_t path_hash_step(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * 1099511628211ULL;
+}
+uint64_t path_hash(const char *s, size_t len);
 
 /* Is PATH equal to DIR or below it?  Both canonical. */
 bool path_within(const char *path, const char *dir);

@@ -43,12 +43,15 @@ static void add(struct protect_set *s, const char *dir, const char *name,
 {
 	char *path = name ? path_join(dir, name) : xstrdup(dir);
 	path_normalize(path);
+	uint64_t hash = path_hash(path, strlen(path));
 	for (size_t i = 0; i < s->count; i++)
-		if (strcmp(s->items[i].path, path) == 0) {
+		if (s->hashes[i] == hash && strcmp(s->items[i].path, path) == 0) {
 			free(path);
 			return;
 		}
 	s->items = xrealloc(s->items, (s->count + 1) * sizeof *s->items);
+	s->hashes = xrealloc(s->hashes, (s->count + 1) * sizeof *s->hashes);
+	s->hashes[s->count] = hash;
 	s->items[s->count++] = (struct protected_path){path, why};
 }
 
@@ -307,5 +310,6 @@ void protect_free(struct protect_set *set)
 	for (size_t i = 0; i < set->count; i++)
 		free(set->items[i].path);
 	free(set->items);
+	free(set->hashes);
 	memset(set, 0, sizeof *set);
 }

@@ -26,6 +26,7 @@
 #define LANDSTRIP_PROTECT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Levels of directories below the project whose .git is looked for. */
 #define PROTECT_DEPTH 2
@@ -42,6 +43,8 @@ struct protected_path {
 
 struct protect_set {
 	struct protected_path *items;
+	uint64_t *hashes; /* of each item's path (path_hash): found anew at
+			     every call, the set is searched for each entry */
 	size_t count;
 	size_t dirs_read; /* directories the scan below the project listed */
 };

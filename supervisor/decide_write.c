@@ -8,22 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* FNV-1a, fed a byte at a time: a path's hash grows along the path, so
- * one pass hashes every ancestor of it. */
-#define HASH_START 14695981039346656037ULL
-static uint64_t hash_byte(uint64_t h, unsigned char c)
-{
-	return (h ^ c) * 1099511628211ULL;
-}
-
-static uint64_t hash_of(const char *s, size_t len)
-{
-	uint64_t h = HASH_START;
-	for (size_t i = 0; i < len; i++)
-		h = hash_byte(h, (unsigned char)s[i]);
-	return h;
-}
-
 void write_granted_index(struct write_policy *wp)
 {
 	free(wp->granted_slots);
@@ -38,7 +22,7 @@ void write_granted_index(struct write_policy *wp)
 	wp->granted_slot_count = slots;
 	for (size_t i = 0; i < wp->granted_count; i++) {
 		const char *p = wp->granted[i].path;
-		size_t at = hash_of(p, strlen(p)) & (slots - 1);
+		size_t at = path_hash(p, strlen(p)) & (slots - 1);
 		while (wp->granted_slots[at])
 			at = (at + 1) & (slots - 1);
 		wp->granted_slots[at] = i + 1;
@@ -68,9 +52,9 @@ static const struct write_granted *granted_at(const struct write_policy *wp,
 static const struct write_granted *
 granted_indexed(const struct write_policy *wp, const char *path, bool entry)
 {
-	uint64_t h = HASH_START;
+	uint64_t h = PATH_HASH_START;
 	size_t i = 0;
-	for (; path[i]; h = hash_byte(h, (unsigned char)path[i]), i++) {
+	for (; path[i]; h = path_hash_step(h, (unsigned char)path[i]), i++) {
 		if (path[i] != '/' || i == 0 || (entry && !path[i + 1]))
 			continue;
 		const struct write_granted *g = granted_at(wp, path, i, h);
