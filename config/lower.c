@@ -883,6 +883,10 @@ int lower_policy(const struct policy *policy, const struct lower_env *env,
 	memset(out, 0, sizeof *out);
 	lower_network(policy, out);
 	path_probes_remember(true);
+	/* Most names a lowering probes are in these two. */
+	if (env->home)
+		path_probes_list(env->home);
+	path_probes_list(env->cwd);
 	int rc = lower_unix_sockets(policy, env, out, err, errlen) < 0 ||
 			 lower_writes(policy, env, out, err, errlen) < 0 ||
 			 lower_devices(env, out, err, errlen) < 0 ||

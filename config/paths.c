@@ -90,13 +90,143 @@ static bool probe_memo_on;
  * memo cost the shim more than its probes: a tenth of its time in strcmp) */
 static unsigned short probe_memo_slots[PROBE_MEMO_SLOTS];
 
+/* Directories listed once per lowering, so that a probe of a name that
+ * is not there costs no path walk: the embedded default looks up some
+ * forty names in the home and project directories that mostly do not
+ * exist (credentials, agents' and shells' files), and each missing one
+ * up to its existing ancestor.  Only absence is answered from a listing:
+ * a name that is there is probed as before. */
+#define LISTING_MAX 4
+#define LISTING_NAMES_MAX 2048 /* more: not listed */
+static struct listing {
+	char *dir;      /* canonical and searchable when listed */
+	size_t dir_len;
+	char *names;    /* each NUL-terminated */
+	uint32_t *slots; /* offset + 1 into names, by path_hash */
+	size_t slot_count; /* a power of two */
+} listings[LISTING_MAX];
+static size_t listing_count;
+
+static void forget_listings(void)
+{
+	for (size_t i = 0; i < listing_count; i++) {
+		free(listings[i].dir);
+		free(listings[i].names);
+		free(listings[i].slots);
+	}
+	listing_count = 0;
+}
+
 void path_probes_remember(bool on)
 {
 	for (size_t i = 0; i < probe_memo_count; i++)
 		free(probe_memo[i].path);
 	probe_memo_count = 0;
 	memset(probe_memo_slots, 0, sizeof probe_memo_slots);
+	forget_listings();
 	probe_memo_on = on;
+}
+
+/* The slot NAME (LEN bytes) has or would have in L. */
+static size_t listing_slot(const struct listing *l, const char *name,
+			   size_t len)
+{
+	size_t mask = l->slot_count - 1;
+	size_t at = path_hash(name, len) & mask;
+	while (l->slots[at]) {
+		const char *have = l->names + l->slots[at] - 1;
+		if (strncmp(have, name, len) == 0 && have[len] == '\0')
+			break;
+		at = (at + 1) & mask;
+	}
+	return at;
+}
+
+/* Read DIR's names into L; false when it cannot be read whole. */
+static bool read_listing(int fd, struct listing *l)
+{
+	size_t cap = 4096, used = 0, count = 0;
+	l->names = xrealloc(NULL, cap);
+	char buf[16384];
+	long n;
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+		for (long off = 0; off < n;) {
+			struct linux_dirent64 {
+				uint64_t d_ino;
+				int64_t d_off;
+				unsigned short d_reclen;
+				unsigned char d_type;
+				char d_name[];
+			} *d = (void *)(buf + off);
+			off += d->d_reclen;
+			size_t len = strlen(d->d_name);
+			if (++count > LISTING_NAMES_MAX)
+				return false;
+			if (used + len + 1 > cap) {
+				cap = 2 * cap + len + 1;
+				l->names = xrealloc(l->names, cap);
+			}
+			memcpy(l->names + used, d->d_name, len + 1);
+			used += len + 1;
+		}
+	}
+	if (n < 0)
+		return false;
+	for (l->slot_count = 16; l->slot_count < 2 * count;)
+		l->slot_count *= 2;
+	l->slots = xcalloc(l->slot_count, sizeof *l->slots);
+	for (size_t off = 0; off < used; off += strlen(l->names + off) + 1)
+		l->slots[listing_slot(l, l->names + off,
+				      strlen(l->names + off))] =
+			(uint32_t)off + 1;
+	return true;
+}
+
+static int probe_no_symlinks(const char *path);
+
+void path_probes_list(const char *dir)
+{
+	if (!probe_memo_on || listing_count == LISTING_MAX || dir[0] != '/' ||
+	    probe_no_symlinks(dir) != 0)
+		return;
+	/* A directory we may read but not search would say "missing" where
+	 * a probe says EACCES. */
+	if (faccessat(AT_FDCWD, dir, X_OK, AT_EACCESS) != 0)
+		return;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	struct listing *l = &listings[listing_count];
+	*l = (struct listing){.dir = xstrdup(dir), .dir_len = strlen(dir)};
+	if (read_listing(fd, l))
+		listing_count++;
+	else {
+		free(l->dir);
+		free(l->names);
+		free(l->slots);
+	}
+	close(fd);
+}
+
+/* Does a listing show that PATH cannot exist: the name it takes from a
+ * listed directory is not there? */
+static bool listed_absent(const char *path)
+{
+	for (size_t i = 0; i < listing_count; i++) {
+		const struct listing *l = &listings[i];
+		size_t at = strcmp(l->dir, "/") == 0 ? 1 : l->dir_len + 1;
+		if (at > 1 && (strncmp(path, l->dir, l->dir_len) != 0 ||
+			       path[l->dir_len] != '/'))
+			continue;
+		const char *name = path + at;
+		size_t len = strcspn(name, "/");
+		if (len == 0 || (name[0] == '.' && (len == 1 ||
+						    (len == 2 && name[1] == '.'))))
+			continue;
+		if (!l->slots[listing_slot(l, name, len)])
+			return true;
+	}
+	return false;
 }
 
 uint64_t path_hash(const char *s, size_t len)
@@ -172,7 +302,7 @@ static int probe_no_symlinks(const char *path)
 			    ? probe_memo[probe_memo_slots[slot] - 1].error
 			    : -1;
 	if (error < 0) {
-		error = probe_openat2(path);
+		error = listed_absent(path) ? ENOENT : probe_openat2(path);
 		if (probe_memo_on && probe_memo_count < PROBE_MEMO_MAX) {
 			probe_memo[probe_memo_count++] =
 				(struct probe_memo){xstrdup(path), error};

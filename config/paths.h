@@ -55,6 +55,10 @@ static inline uint64_t path_hash_step(uint64_t h, unsigned char c)
 }
 uint64_t path_hash(const char *s, size_t len);
 
+/* While a lowering remembers its probes (path_probes_remember), list DIR
+ * once, so that probes of names missing from it cost no syscall. */
+void path_probes_list(const char *dir);
+
 /* Is PATH equal to DIR or below it?  Both canonical. */
 bool path_within(const char *path, const char *dir);
 

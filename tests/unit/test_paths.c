@@ -96,7 +96,7 @@ static void expand(void)
  * tmp/rel -> real/dir (relative target), tmp/loop -> loop.  Twice: each
  * row's probes are answered the second time from what lowering remembers
  * (path_probes_remember), which must give the same. */
-static void canonical_rows(void)
+static void canonical_rows(bool listed)
 {
 	char *t = tmp_tree();
 	REQUIRE(t);
@@ -106,6 +106,12 @@ static void canonical_rows(void)
 	REQUIRE(mk_link(t, "rel", "real/dir"));
 	REQUIRE(mk_link(t, "dangling", "nowhere"));
 	REQUIRE(mk_link(t, "loop", "loop"));
+	if (listed) {
+		char *dir = join(t, "real/dir");
+		path_probes_list(t);
+		path_probes_list(dir);
+		free(dir);
+	}
 	static const struct {
 		const char *rel;  /* under t */
 		const char *want; /* under t; "/..." is absolute */
@@ -162,15 +168,39 @@ static void canonical_rows(void)
 
 static void canonical(void)
 {
-	canonical_rows();
+	canonical_rows(false);
 }
 
 static void canonical_remembered(void)
 {
 	path_probes_remember(true);
-	canonical_rows();
-	canonical_rows();
+	canonical_rows(false);
+	canonical_rows(false);
 	path_probes_remember(false);
+}
+
+/* Names missing from a listed directory are answered from its listing:
+ * the same answers, and (a snapshot, as the walk is) a name made after
+ * the listing is still missing for the rest of the lowering. */
+static void canonical_listed(void)
+{
+	path_probes_remember(true);
+	canonical_rows(true);
+	path_probes_remember(false);
+	char *t = tmp_tree();
+	REQUIRE(t);
+	path_probes_remember(true);
+	path_probes_list(t);
+	REQUIRE(mk_file(t, "late", 0644));
+	char *late = join(t, "late");
+	bool exists = true;
+	free(path_canonical(late, &exists));
+	CHECK_INT(exists, false);
+	path_probes_remember(false); /* forgets the listing too */
+	free(path_canonical(late, &exists));
+	CHECK_INT(exists, true);
+	free(late);
+	tmp_tree_free(t);
 }
 
 /* Nested, a shim probes by the kernel's name for what it opened instead
@@ -178,7 +208,7 @@ static void canonical_remembered(void)
 static void canonical_without_openat2(void)
 {
 	path_probes_avoid_openat2(true);
-	canonical_rows();
+	canonical_rows(false);
 	path_probes_avoid_openat2(false);
 }
 
@@ -226,6 +256,7 @@ const struct test_case paths_tests[] = {
 	TEST_CASE(expand),
 	TEST_CASE(canonical),
 	TEST_CASE(canonical_remembered),
+	TEST_CASE(canonical_listed),
 	TEST_CASE(canonical_without_openat2),
 	TEST_CASE(within),
 	TEST_CASE(join_paths),
