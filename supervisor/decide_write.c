@@ -11,10 +11,13 @@
 void write_granted_index(struct write_policy *wp)
 {
 	free(wp->granted_slots);
+	free(wp->granted_hashes);
 	wp->granted_slots = NULL;
+	wp->granted_hashes = NULL;
 	wp->granted_slot_count = 0;
 	if (!wp->granted_count)
 		return;
+	wp->granted_hashes = xcalloc(wp->granted_count, sizeof *wp->granted_hashes);
 	size_t slots = 8;
 	while (slots < 2 * wp->granted_count)
 		slots *= 2;
@@ -22,7 +25,8 @@ void write_granted_index(struct write_policy *wp)
 	wp->granted_slot_count = slots;
 	for (size_t i = 0; i < wp->granted_count; i++) {
 		const char *p = wp->granted[i].path;
-		size_t at = path_hash(p, strlen(p)) & (slots - 1);
+		wp->granted_hashes[i] = path_hash(p, strlen(p));
+		size_t at = wp->granted_hashes[i] & (slots - 1);
 		while (wp->granted_slots[at])
 			at = (at + 1) & (slots - 1);
 		wp->granted_slots[at] = i + 1;
@@ -37,9 +41,10 @@ static const struct write_granted *granted_at(const struct write_policy *wp,
 	size_t mask = wp->granted_slot_count - 1;
 	for (size_t at = hash & mask; wp->granted_slots[at];
 	     at = (at + 1) & mask) {
-		const struct write_granted *g =
-			&wp->granted[wp->granted_slots[at] - 1];
-		if (strncmp(g->path, path, len) == 0 && g->path[len] == '\0')
+		size_t i = wp->granted_slots[at] - 1;
+		const struct write_granted *g = &wp->granted[i];
+		if (wp->granted_hashes[i] == hash &&
+		    strncmp(g->path, path, len) == 0 && g->path[len] == '\0')
 			return g;
 	}
 	return NULL;
@@ -244,5 +249,6 @@ void write_policy_free(struct write_policy *wp)
 		free(wp->granted[i].path);
 	free(wp->granted);
 	free(wp->granted_slots);
+	free(wp->granted_hashes);
 	memset(wp, 0, sizeof *wp);
 }

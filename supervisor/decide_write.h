@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 enum write_rule_kind {
@@ -55,6 +56,7 @@ struct write_policy {
 	/* granted[] by path, built by write_granted_index: slots hold an
 	 * index + 1 (0: empty); none (0 slots) means a linear search. */
 	size_t *granted_slots;
+	uint64_t *granted_hashes; /* path_hash of each granted[].path */
 	size_t granted_slot_count; /* a power of two, or 0 */
 	/* A read deny lies inside a mediated root: Landlock's read rules are
 	 * a snapshot there, which files the supervisor creates later are not

@@ -269,6 +269,7 @@ static void granted_snapshot_lookup(void)
 		}
 	}
 	free(wp.granted_slots);
+	free(wp.granted_hashes);
 }
 
 const struct test_case decide_write_tests[] = {
