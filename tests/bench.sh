@@ -18,8 +18,10 @@ fi
 runs=${BENCH_RUNS:-2000}
 cc -O2 -o "$bin/spawnbench" "$here/helpers/spawnbench.c"
 
+user_home=${HOME:-}
 t=$(mktemp -d /tmp/landstrip-bench.XXXXXX)
-trap 'rm -rf "$t"' EXIT
+dhome="" g=""
+trap 'rm -rf "$t" ${dhome:+"$dhome"} ${g:+"$g"}' EXIT
 export HOME="$t/home"
 mkdir -p "$HOME/.ssh" "$HOME/.cache" "$HOME/.config" "$t/proj/src" "$t/proj/.git"
 for f in .bashrc .profile .gitconfig .npmrc .viminfo; do echo x >"$HOME/$f"; done
@@ -188,10 +190,15 @@ echo "a mediated root (allowWrite = . + denyWrite = .git/hooks), /bin/true, $run
 # wrapped shell starting a wrapped tool that starts another.
 # HOME is where a user's is, outside the default's write roots (the
 # bench's own is under /tmp, which the default may write: its start-up
-# files and ~/.ssh would then lie inside a write root).
-# So is the project: under /tmp, a write root of the default, it would
-# make /tmp a mediated root too (the second run shows what that adds).
-dhome=$(mktemp -d "$here/../build/bench-home.XXXXXX")
+# files and ~/.ssh would then lie inside a write root): a directory in
+# the user's home, as if it were the home itself, with the project in it.
+# So the walk carves what a user's does: "/", the home's parent, the home.
+# Under /tmp, a write root of the default, the project would make /tmp a
+# mediated root too (the second run shows what that adds).  (Before, the
+# home was under build/ of this checkout: four levels down, and inside a
+# git repository with its worktrees, which the protected set then added.)
+dhome=$(mktemp -d "${user_home:-/nonexistent}/.landstrip-bench.XXXXXX" 2>/dev/null ||
+	mktemp -d "$here/../build/bench-home.XXXXXX")
 mkdir -p "$dhome/.ssh" "$dhome/.cache" "$dhome/.npm" "$dhome/proj/src" "$dhome/proj/.git"
 echo
 echo "the embedded default in a project with a git repository (the built-in protected set), /bin/true, $runs interleaved runs [issue 15 targets: at most 2.0x per-tool, 1.5x in a session]"
@@ -202,7 +209,7 @@ echo "the embedded default in a project with a git repository (the built-in prot
 (cd "$dhome/proj" && env -u LANDSTRIP_CONFIG HOME="$dhome" "$sup" -- "$bin/spawnbench" "$runs" "direct /bin/true" /bin/true \
 	--- "default, session supervisor" "$ls" -- /bin/true \
 	--- "three nested shims, session" "$ls" -- "$ls" -- "$ls" -- /bin/true)
-rm -rf "$dhome"
+rm -rf "$dhome" && dhome=""
 
 echo
 echo "16 sandboxes x 200 binds at once under one session supervisor"
@@ -225,7 +232,7 @@ echo "16 sandboxes x 200 binds at once under one session supervisor"
 gfiles=${BENCH_GIT_FILES:-5000} grounds=${BENCH_GIT_ROUNDS:-7}
 if [ -n "${BENCH_GIT_DIR:-}" ]; then
 	g=$(mktemp -d "$BENCH_GIT_DIR/landstrip-bench-git.XXXXXX")
-	trap 'rm -rf "$t" "$g"' EXIT
+	: # removed by the EXIT trap
 else
 	g=$t/git
 fi
