@@ -2453,19 +2453,23 @@ static void await_racer(volatile long *a, volatile long *b, long count)
 	}
 }
 
-/* race-symlink ITERATIONS DIR DENIED [thread|none]: DIR/x is a real
- * directory and DIR/y a symlink to DENIED; a racer thread keeps swapping
- * them (renameat2 RENAME_EXCHANGE) while the main thread creates
+/* race-symlink ITERATIONS DIR DENIED [thread|none|relative|cwd]: DIR/x is
+ * a real directory and DIR/y a symlink to DENIED; a racer thread keeps
+ * swapping them (renameat2 RENAME_EXCHANGE) while the main thread creates
  * DIR/x/race-N.  "none": no racer thread (an outside process swaps, see
- * `exchange-loop`).  Prints "ok escapes=0 flips=N created=N refused=N"
- * and exits 0, or exits 3 when any race-* file landed in DENIED. */
+ * `exchange-loop`).  "relative": the same names relative to DIR, the
+ * working directory; "cwd": the working directory is the real directory
+ * itself, whatever its name, and the names are bare (every create belongs
+ * in it).  Prints "ok escapes=0 flips=N created=N refused=N" and exits 0,
+ * or exits 3 when any race-* file landed in DENIED. */
 static int cmd_race_symlink(int argc, char **argv)
 {
 	long iters;
 	const char *mode = argc > 3 ? argv[3] : "thread";
 	if (!parse_long(argv[0], 10, &iters) || iters < 1)
 		return usage_error("bad count '%s'", argv[0]);
-	if (strcmp(mode, "thread") != 0 && strcmp(mode, "none") != 0)
+	if (strcmp(mode, "thread") != 0 && strcmp(mode, "none") != 0 &&
+	    strcmp(mode, "relative") != 0 && strcmp(mode, "cwd") != 0)
 		return usage_error("bad racer '%s'", mode);
 	char x[PATH_MAX], y[PATH_MAX], file[PATH_MAX + 32];
 	snprintf(x, sizeof x, "%s/x", argv[1]);
@@ -2473,15 +2477,25 @@ static int cmd_race_symlink(int argc, char **argv)
 	long before = count_prefixed(argv[2], "race-");
 	if (before < 0)
 		return fail("opendir DENIED");
-	if (strcmp(mode, "thread") == 0) {
+	bool threaded = strcmp(mode, "none") != 0;
+	if (threaded) {
 		if (mkdir(x, 0755) < 0 && errno != EEXIST)
 			return fail("mkdir DIR/x");
 		if (symlink(argv[2], y) < 0 && errno != EEXIST)
 			return fail("symlink DIR/y");
 	}
+	const char *name_fmt = "%s/race-%d-%ld", *name_dir = x;
+	if (strcmp(mode, "relative") == 0) {
+		if (chdir(argv[1]) < 0)
+			return fail("chdir DIR");
+		name_dir = "x";
+	} else if (strcmp(mode, "cwd") == 0) {
+		if (chdir(x) < 0)
+			return fail("chdir DIR/x");
+		name_fmt = "%.0srace-%d-%ld";
+	}
 	struct exchange_racer r = {0, x, y, 0, 0, 0};
 	pthread_t t;
-	bool threaded = strcmp(mode, "thread") == 0;
 	if (threaded) {
 		pthread_create(&t, NULL, exchanger, &r);
 		await_racer(&r.flips, &r.errors, 2);
@@ -2498,7 +2512,7 @@ static int cmd_race_symlink(int argc, char **argv)
 	long created = 0, refused = 0, other = 0;
 	pid_t me = getpid();
 	for (long i = 0; i < iters; i++) {
-		snprintf(file, sizeof file, "%s/race-%d-%ld", x, (int)me, i);
+		snprintf(file, sizeof file, name_fmt, name_dir, (int)me, i);
 		int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 			      0644);
 		if (fd >= 0) {
@@ -3261,7 +3275,7 @@ static const struct command commands[] = {
 	{"in", 2, -1, cmd_in, "DIR SUBCOMMAND [ARG]..."},
 	{"writeat", 2, 3, cmd_writeat, "DIR NAME [TEXT]"},
 	{"race-path-memory", 4, 4, cmd_race_path_memory, "ITERATIONS OP GOOD BAD"},
-	{"race-symlink", 3, 4, cmd_race_symlink, "ITERATIONS DIR DENIED [thread|none]"},
+	{"race-symlink", 3, 4, cmd_race_symlink, "ITERATIONS DIR DENIED [thread|none|relative|cwd]"},
 	{"exchange-loop", 3, 4, cmd_exchange_loop, "SECONDS A B [STOPFILE]"},
 	{"race-type-swap", 3, 3, cmd_race_type_swap, "ITER DIR DEST"},
 	{"race-rename", 3, 3, cmd_race_rename, "ITERATIONS SRC DST"},

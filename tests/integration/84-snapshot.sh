@@ -110,10 +110,27 @@ case $? in
 		'^ok escapes=0 flips=[1-9][0-9]* created=[1-9][0-9]* refused=[1-9]'
 	pass "calls were left to Landlock during the race" left_line '[1-9][0-9]*' '[0-9]+'
 	pass ".git/hooks unchanged" hooks_unchanged
+	# The same names relative to the working directory: the supervisor
+	# names those from the cwd's name and one open refusing symlinks.
+	check "race: the same, the names relative to the working directory" 0 \
+		plain "$TRY" race-symlink 1500 "$p/A" "$p/.git/hooks" relative
+	check_out "relative: creates landed in A/x and were refused through the link" \
+		'^ok escapes=0 flips=[1-9][0-9]* created=[1-9][0-9]* refused=[1-9]'
+	pass ".git/hooks unchanged" hooks_unchanged
 	;;
 0) skip "the symlink race through a granted directory" "unconfined the race never won: $(head -n 1 "$T/out")" ;;
 *) _tap_result "not ok" "baseline: the symlink race (status $?)" ;;
 esac
+
+# The working directory is the real directory while its name flips
+# between it and a symlink to .git/hooks: every bare name belongs in it,
+# whatever its name when the supervisor reads it.  None is refused, none
+# lands in .git/hooks.
+check "race: bare names in a working directory whose name flips with a symlink to .git/hooks" 0 \
+	plain "$TRY" race-symlink 1500 "$p/A" "$p/.git/hooks" cwd
+check_out "cwd: every create landed in the directory, none refused" \
+	'^ok escapes=0 flips=[1-9][0-9]* created=1500 refused=0 other=0'
+pass ".git/hooks unchanged" hooks_unchanged
 
 # Real git on the fast path: a checkout that rewrites every file.
 git -C "$p" add -A >/dev/null 2>&1
