@@ -534,22 +534,24 @@ static int validate_register(const unsigned char *payload, size_t len,
 	return check_required(counts, err, errlen);
 }
 
-static char *copy_string(const unsigned char *v, size_t len)
+/* Strings are copied into the policy's one arena (p->arena), sized by
+ * fill_policy: a REGISTER of the embedded default holds some sixty rules,
+ * and a malloc for each of their strings was most of a per-tool
+ * supervisor's decode, which the tool's start waits for. */
+static char *copy_string(struct wire_policy *p, const unsigned char *v,
+			 size_t len)
 {
-	char *s = malloc(len + 1);
-	if (s) {
-		memcpy(s, v, len);
-		s[len] = '\0';
-	}
+	char *s = p->arena + p->arena_used;
+	memcpy(s, v, len);
+	s[len] = '\0';
+	p->arena_used += len + 1;
 	return s;
 }
 
-static int append_string(char **list, size_t *count, const struct tlv *t)
+static int append_string(struct wire_policy *p, char **list, size_t *count,
+			 const struct tlv *t)
 {
-	char *s = copy_string(t->value, t->len);
-	if (!s)
-		return -1;
-	list[(*count)++] = s;
+	list[(*count)++] = copy_string(p, t->value, t->len);
 	return 0;
 }
 
@@ -561,11 +563,11 @@ static int store_write_rule(struct wire_policy *p, const struct tlv *t)
 	r->kind = v[0];
 	r->flags = v[1];
 	r->line = get32(v + 2);
-	r->label = copy_string(v + RULE_FIXED, label);
-	r->path = copy_string(v + RULE_FIXED + label,
+	r->label = copy_string(p, v + RULE_FIXED, label);
+	r->path = copy_string(p, v + RULE_FIXED + label,
 			      t->len - RULE_FIXED - label);
-	p->write_rule_count++; /* counted even half-made: freed the same */
-	return r->label && r->path ? 0 : -1;
+	p->write_rule_count++;
+	return 0;
 }
 
 /* Store one record that pass 1 accepted; -1 only when out of memory. */
@@ -573,7 +575,7 @@ static int store_value(struct wire_policy *p, const struct tlv *t)
 {
 	switch (t->tag) {
 	case WIRE_TAG_TOOL:
-		return (p->tool = copy_string(t->value, t->len)) ? 0 : -1;
+		return (p->tool = copy_string(p, t->value, t->len)) ? 0 : -1;
 	case WIRE_TAG_PID:
 		p->pid = get32(t->value);
 		return 0;
@@ -584,17 +586,17 @@ static int store_value(struct wire_policy *p, const struct tlv *t)
 		p->ports[p->port_count++] = get16(t->value);
 		return 0;
 	case WIRE_TAG_UNIX_SOCKET:
-		return append_string(p->unix_sockets, &p->unix_socket_count, t);
+		return append_string(p, p->unix_sockets, &p->unix_socket_count, t);
 	case WIRE_TAG_WRITE_DIR:
-		return append_string(p->write_dirs, &p->write_dir_count, t);
+		return append_string(p, p->write_dirs, &p->write_dir_count, t);
 	case WIRE_TAG_CONFIG:
-		return (p->config = copy_string(t->value, t->len)) ? 0 : -1;
+		return (p->config = copy_string(p, t->value, t->len)) ? 0 : -1;
 	case WIRE_TAG_REPORT:
-		return (p->report = copy_string(t->value, t->len)) ? 0 : -1;
+		return (p->report = copy_string(p, t->value, t->len)) ? 0 : -1;
 	case WIRE_TAG_WRITE_RULE:
 		return store_write_rule(p, t);
 	case WIRE_TAG_MEDIATED_ROOT:
-		return append_string(p->mediated_roots,
+		return append_string(p, p->mediated_roots,
 				     &p->mediated_root_count, t);
 	}
 	return 0; /* pass 1 refused every other tag */
@@ -608,7 +610,10 @@ static int fill_policy(const unsigned char *payload, size_t len,
 	size_t n_dirs = counts[WIRE_TAG_WRITE_DIR];
 	size_t n_rules = counts[WIRE_TAG_WRITE_RULE];
 	size_t n_roots = counts[WIRE_TAG_MEDIATED_ROOT];
-	if ((n_unix && !(p->unix_sockets = calloc(n_unix, sizeof(char *)))) ||
+	/* Every string comes from a record of at least its length plus a
+	 * 4-byte header, so LEN bytes hold them all with their NULs. */
+	if (!(p->arena = malloc(len + 1)) ||
+	    (n_unix && !(p->unix_sockets = calloc(n_unix, sizeof(char *)))) ||
 	    (n_dirs && !(p->write_dirs = calloc(n_dirs, sizeof(char *)))) ||
 	    (n_rules && !(p->write_rules = calloc(n_rules,
 						  sizeof *p->write_rules))) ||
@@ -651,23 +656,11 @@ void wire_policy_free(struct wire_policy *p)
 {
 	if (!p)
 		return;
-	free(p->tool);
-	for (size_t i = 0; i < p->unix_socket_count; i++)
-		free(p->unix_sockets[i]);
 	free(p->unix_sockets);
-	for (size_t i = 0; i < p->write_dir_count; i++)
-		free(p->write_dirs[i]);
 	free(p->write_dirs);
-	for (size_t i = 0; i < p->write_rule_count; i++) {
-		free(p->write_rules[i].label);
-		free(p->write_rules[i].path);
-	}
 	free(p->write_rules);
-	for (size_t i = 0; i < p->mediated_root_count; i++)
-		free(p->mediated_roots[i]);
 	free(p->mediated_roots);
-	free(p->config);
-	free(p->report);
+	free(p->arena); /* every string */
 	memset(p, 0, sizeof *p);
 }
 

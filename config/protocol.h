@@ -153,7 +153,9 @@ struct wire_write_rule {
 	char *path;     /* canonical path, or absolute pattern */
 };
 
-/* A decoded REGISTER.  Strings are NUL-terminated copies owned by it. */
+/* A decoded REGISTER.  Strings are NUL-terminated copies in its arena,
+ * freed with it by wire_policy_free (a policy the shim builds by hand has
+ * no arena and is never freed so). */
 struct wire_policy {
 	char *tool;
 	uint32_t pid;
@@ -170,6 +172,8 @@ struct wire_policy {
 	size_t write_rule_count;
 	char **mediated_roots;
 	size_t mediated_root_count;
+	char *arena; /* decoded: every string above */
+	size_t arena_used;
 };
 
 /* A directory lowering looked a name up in, or listed, as it was just
