@@ -2490,6 +2490,9 @@ static int cmd_race_symlink(int argc, char **argv)
 			return fail("chdir DIR");
 		name_dir = "x";
 	} else if (strcmp(mode, "cwd") == 0) {
+		struct stat st;
+		if (lstat(x, &st) < 0 || !S_ISDIR(st.st_mode))
+			return usage_error("%s is not a directory: use a fresh DIR", x);
 		if (chdir(x) < 0)
 			return fail("chdir DIR/x");
 		name_fmt = "%.0srace-%d-%ld";
