@@ -15,6 +15,13 @@ if [ -n "$base" ] && { ! [ -x "$base/landstrip-exec" ] ||
 	echo "bench: BENCH_BASELINE=$base has no landstrip-exec and landstrip-supervisor" >&2
 	exit 1
 fi
+# Under a write root of the embedded default (/tmp, /var/tmp, /dev/shm),
+# an older build's own binaries are mandatory denies there, which makes
+# that root mediated: its default-policy figures would pay for that.
+case ${base:+$(cd "$base" && pwd -P)/} in
+/tmp/* | /var/tmp/* | /dev/shm/*)
+	echo "bench: note: BENCH_BASELINE=$base is under a write root of the embedded default; its binaries' denies make that root mediated, and slow its default-policy figures: copy it elsewhere to compare" >&2 ;;
+esac
 runs=${BENCH_RUNS:-2000}
 cc -O2 -o "$bin/spawnbench" "$here/helpers/spawnbench.c"
 
