@@ -174,6 +174,7 @@ struct wire_policy {
 	size_t mediated_root_count;
 	char *arena; /* decoded: every string above */
 	size_t arena_used;
+	size_t write_rule_cap; /* built by the shim: room in write_rules */
 };
 
 /* A directory lowering looked a name up in, or listed, as it was just

@@ -357,20 +357,28 @@ static void add_rule_flags(struct wire_policy *w, uint8_t kind,
 			   uint8_t flags, struct source src, const char *key,
 			   const char *text, const char *path)
 {
-	w->write_rules = xrealloc(w->write_rules, (w->write_rule_count + 1) *
-							  sizeof *w->write_rules);
-	char *label = xcalloc(WIRE_MAX_LABEL + 1, 1);
+	/* Grown by half again, not by one: a policy holds some sixty rules,
+	 * and in the shim's allocator every copy is fresh memory, each new
+	 * page a fault. */
+	if (w->write_rule_count >= w->write_rule_cap) {
+		w->write_rule_cap = w->write_rule_count < 16
+					    ? 32
+					    : w->write_rule_count * 3 / 2;
+		w->write_rules = xrealloc(w->write_rules,
+					  w->write_rule_cap * sizeof *w->write_rules);
+	}
+	char label[WIRE_MAX_LABEL + 1];
 	if (kind == WIRE_RULE_MANDATORY)
-		snprintf(label, WIRE_MAX_LABEL + 1,
+		snprintf(label, sizeof label,
 			 "landstrip's own %s is never writable", key);
 	else if (!text && !src.line && strcmp(src.file, "built-in") == 0)
-		snprintf(label, WIRE_MAX_LABEL + 1, "%s", key);
+		snprintf(label, sizeof label, "%s", key);
 	else
-		snprintf(label, WIRE_MAX_LABEL + 1, "%s = %s", key,
+		snprintf(label, sizeof label, "%s = %s", key,
 			 text ? text : path);
 	w->write_rules[w->write_rule_count++] = (struct wire_write_rule){
-		kind, flags, src.line > 0 ? (uint32_t)src.line : 0, label,
-		(char *)path,
+		kind, flags, src.line > 0 ? (uint32_t)src.line : 0,
+		xstrdup(label), (char *)path,
 	};
 }
 
