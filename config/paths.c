@@ -1,6 +1,7 @@
 #include "paths.h"
 #include "deps.h"
 #include "diag.h"
+#include "system.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -147,17 +148,11 @@ static bool read_listing(int fd, struct listing *l)
 {
 	size_t cap = 4096, used = 0, count = 0;
 	l->names = xrealloc(NULL, cap);
-	char buf[16384];
+	char buf[16384] __attribute__((aligned(8)));
 	long n;
 	while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
 		for (long off = 0; off < n;) {
-			struct linux_dirent64 {
-				uint64_t d_ino;
-				int64_t d_off;
-				unsigned short d_reclen;
-				unsigned char d_type;
-				char d_name[];
-			} *d = (void *)(buf + off);
+			struct linux_dirent64 *d = (void *)(buf + off);
 			off += d->d_reclen;
 			size_t len = strlen(d->d_name);
 			if (++count > LISTING_NAMES_MAX)
@@ -371,6 +366,25 @@ char *path_canonical(const char *abs, bool *exists)
 		free(head);
 	}
 	return canonical_via_realpath(abs, exists);
+}
+
+bool path_components_plain(const char *s, size_t len)
+{
+	if (len == 1 && s[0] == '/')
+		return true;
+	size_t start = len && s[0] == '/' ? 1 : 0;
+	if (len == start)
+		return false;
+	for (size_t i = start; i <= len; i++) {
+		if (i < len && s[i] != '/')
+			continue;
+		size_t n = i - start;
+		if (n == 0 || (n == 1 && s[start] == '.') ||
+		    (n == 2 && s[start] == '.' && s[start + 1] == '.'))
+			return false;
+		start = i + 1;
+	}
+	return true;
 }
 
 bool path_within(const char *path, const char *dir)

@@ -59,6 +59,11 @@ uint64_t path_hash(const char *s, size_t len);
  * once, so that probes of names missing from it cost no syscall. */
 void path_probes_list(const char *dir);
 
+/* Is S (LEN bytes, absolute or relative) made of plain components only:
+ * none empty, ".", or "..", and no trailing '/' ("/" itself is plain)?
+ * As path_normalize leaves a path; the supervisor relies on it. */
+bool path_components_plain(const char *s, size_t len);
+
 /* Is PATH equal to DIR or below it?  Both canonical. */
 bool path_within(const char *path, const char *dir);
 

@@ -12,6 +12,7 @@
  * survive a failed allocation and answer ENOMEM rather than die with every
  * other sandbox it mediates. */
 #include "protocol.h"
+#include "paths.h"
 
 #include "diag.h"
 #include "glob.h"
@@ -145,26 +146,6 @@ static int check_string(const struct tag_rule *r, const unsigned char *v,
 	return 0;
 }
 
-/* Normalised as config/paths.c's path_normalize leaves it: no empty, "."
- * or ".." component and no trailing '/', so that the supervisor's string
- * comparisons (path_within) mean what they say. */
-static bool path_is_normal(const unsigned char *v, size_t len)
-{
-	if (len == 1)
-		return true; /* "/" */
-	size_t start = 1;
-	for (size_t i = 1; i <= len; i++) {
-		if (i < len && v[i] != '/')
-			continue;
-		size_t n = i - start;
-		if (n == 0 || (n == 1 && v[start] == '.') ||
-		    (n == 2 && v[start] == '.' && v[start + 1] == '.'))
-			return false;
-		start = i + 1;
-	}
-	return true;
-}
-
 static int check_path(const struct tag_rule *r, const unsigned char *v,
 		      size_t len, char *err, size_t errlen)
 {
@@ -174,7 +155,9 @@ static int check_path(const struct tag_rule *r, const unsigned char *v,
 		format_error(err, errlen, "%s: not an absolute path", r->name);
 		return -1;
 	}
-	if (!path_is_normal(v, len)) {
+	/* As path_normalize leaves it, so that the supervisor's string
+	 * comparisons (path_within) mean what they say. */
+	if (!path_components_plain((const char *)v, len)) {
 		format_error(err, errlen,
 			     "%s: not a normalised path (empty, . or .. "
 			     "component, or trailing /)",

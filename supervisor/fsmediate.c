@@ -493,26 +493,14 @@ static int entry_from(const struct fscall *c, int base, const char *path,
 
 static void entry_close(struct entry *e);
 
-/* Does PARENT name a place by its components alone: no "." or ".." (a
- * bare name's "." aside), no doubled or trailing slash?  Only then is the
- * string, joined to the cwd, the canonical name of where it leads when
- * no symlink is on the way: "src/../.git/hooks" leads elsewhere. */
+/* Does PARENT name a place by its components alone (a bare name's "."
+ * aside)?  Only then is the string, joined to the cwd, the canonical name
+ * of where it leads when no symlink is on the way: "src/../.git/hooks"
+ * leads elsewhere. */
 static bool plain_components(const char *parent)
 {
-	if (strcmp(parent, ".") == 0 || strcmp(parent, "/") == 0)
-		return true;
-	if (*parent == '/')
-		parent++;
-	for (const char *p = parent; *p;) {
-		size_t len = strcspn(p, "/");
-		if (len == 0 || (p[0] == '.' && (len == 1 ||
-						  (len == 2 && p[1] == '.'))))
-			return false;
-		p += len;
-		if (*p && !*++p)
-			return false;
-	}
-	return *parent != '\0';
+	return strcmp(parent, ".") == 0 ||
+	       path_components_plain(parent, strlen(parent));
 }
 
 /* The cheap way to the same entry, for what nearly every trapped call

@@ -212,6 +212,28 @@ static void canonical_without_openat2(void)
 	path_probes_avoid_openat2(false);
 }
 
+/* What the protocol requires of a path, and what the supervisor's
+ * naming of a relative entry relies on. */
+static void plain_components(void)
+{
+	static const struct {
+		const char *s;
+		bool plain;
+	} rows[] = {
+		{"/", true}, {"/a", true}, {"/a/b", true}, {"a", true},
+		{"a/b.c/..d", true}, {"...", true},
+		{"", false}, {"//", false}, {"/a/", false}, {"a/", false},
+		{"/a//b", false}, {"a//b", false}, {".", false}, {"..", false},
+		{"/.", false}, {"/a/./b", false}, {"a/..", false},
+		{"../a", false}, {"/a/../b", false},
+	};
+	for (size_t i = 0; i < COUNT_OF(rows); i++) {
+		test_row("path_components_plain(%s)", rows[i].s);
+		CHECK_INT(path_components_plain(rows[i].s, strlen(rows[i].s)),
+			  rows[i].plain);
+	}
+}
+
 static void within(void)
 {
 	static const struct {
@@ -258,6 +280,7 @@ const struct test_case paths_tests[] = {
 	TEST_CASE(canonical_remembered),
 	TEST_CASE(canonical_listed),
 	TEST_CASE(canonical_without_openat2),
+	TEST_CASE(plain_components),
 	TEST_CASE(within),
 	TEST_CASE(join_paths),
 	TEST_END,
