@@ -198,14 +198,18 @@ int target_read(pid_t tid, uint64_t addr, void *buf, size_t len)
 	return -1;
 }
 
-/* Decimal digits of N >= 0 at OUT; returns the end. */
+/* N in decimal at OUT (a minus sign too: "/proc/self/fd/-1" names
+ * nothing, as it should); returns the end. */
 static char *put_decimal(char *out, long n)
 {
 	char digits[24];
 	size_t k = 0;
+	unsigned long u = n < 0 ? 0UL - (unsigned long)n : (unsigned long)n;
+	if (n < 0)
+		*out++ = '-';
 	do
-		digits[k++] = (char)('0' + n % 10);
-	while ((n /= 10) > 0);
+		digits[k++] = (char)('0' + u % 10);
+	while ((u /= 10) > 0);
 	while (k)
 		*out++ = digits[--k];
 	return out;
@@ -233,7 +237,7 @@ const char *proc_fd(char buf[PROC_FILE_MAX], int fd)
 {
 	char *p = (char *)proc_file(buf, 0, "fd/");
 	p += strlen(p);
-	*put_decimal(p, fd < 0 ? 0 : fd) = '\0';
+	*put_decimal(p, fd) = '\0';
 	return buf;
 }
 

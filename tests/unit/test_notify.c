@@ -190,6 +190,8 @@ static void proc_names(void)
 	CHECK_STR(proc_fd(buf, 0), "/proc/self/fd/0");
 	CHECK_STR(proc_fd(buf, 10), "/proc/self/fd/10");
 	CHECK_STR(proc_fd(buf, 1048575), "/proc/self/fd/1048575");
+	/* a failed open's -1 must name nothing, not descriptor 0 */
+	CHECK_STR(proc_fd(buf, -1), "/proc/self/fd/-1");
 	/* too long a leaf is cut, never overrun */
 	const char *cut = proc_file(buf, 2147483647,
 				    "a-leaf-far-longer-than-any-the-supervisor-uses");
