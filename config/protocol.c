@@ -531,58 +531,61 @@ static char *copy_string(struct wire_policy *p, const unsigned char *v,
 	return s;
 }
 
-static int append_string(struct wire_policy *p, char **list, size_t *count,
-			 const struct tlv *t)
+static void append_string(struct wire_policy *p, char **list,
+			  size_t *count, const struct tlv *t)
 {
 	list[(*count)++] = copy_string(p, t->value, t->len);
-	return 0;
 }
 
-static int store_write_rule(struct wire_policy *p, const struct tlv *t)
+static void store_write_rule(struct wire_policy *p, const struct tlv *t)
 {
 	const unsigned char *v = t->value;
 	size_t label = get16(v + 6);
-	struct wire_write_rule *r = &p->write_rules[p->write_rule_count];
+	struct wire_write_rule *r = &p->write_rules[p->write_rule_count++];
 	r->kind = v[0];
 	r->flags = v[1];
 	r->line = get32(v + 2);
 	r->label = copy_string(p, v + RULE_FIXED, label);
 	r->path = copy_string(p, v + RULE_FIXED + label,
 			      t->len - RULE_FIXED - label);
-	p->write_rule_count++;
-	return 0;
 }
 
-/* Store one record that pass 1 accepted; -1 only when out of memory. */
-static int store_value(struct wire_policy *p, const struct tlv *t)
+/* Store one record that pass 1 accepted (into lists and an arena that
+ * fill_policy sized: nothing here can fail). */
+static void store_value(struct wire_policy *p, const struct tlv *t)
 {
 	switch (t->tag) {
 	case WIRE_TAG_TOOL:
-		return (p->tool = copy_string(p, t->value, t->len)) ? 0 : -1;
+		p->tool = copy_string(p, t->value, t->len);
+		break;
 	case WIRE_TAG_PID:
 		p->pid = get32(t->value);
-		return 0;
+		break;
 	case WIRE_TAG_FLAGS:
 		p->flags = get32(t->value);
-		return 0;
+		break;
 	case WIRE_TAG_PORT:
 		p->ports[p->port_count++] = get16(t->value);
-		return 0;
+		break;
 	case WIRE_TAG_UNIX_SOCKET:
-		return append_string(p, p->unix_sockets, &p->unix_socket_count, t);
+		append_string(p, p->unix_sockets, &p->unix_socket_count, t);
+		break;
 	case WIRE_TAG_WRITE_DIR:
-		return append_string(p, p->write_dirs, &p->write_dir_count, t);
+		append_string(p, p->write_dirs, &p->write_dir_count, t);
+		break;
 	case WIRE_TAG_CONFIG:
-		return (p->config = copy_string(p, t->value, t->len)) ? 0 : -1;
+		p->config = copy_string(p, t->value, t->len);
+		break;
 	case WIRE_TAG_REPORT:
-		return (p->report = copy_string(p, t->value, t->len)) ? 0 : -1;
+		p->report = copy_string(p, t->value, t->len);
+		break;
 	case WIRE_TAG_WRITE_RULE:
-		return store_write_rule(p, t);
+		store_write_rule(p, t);
+		break;
 	case WIRE_TAG_MEDIATED_ROOT:
-		return append_string(p, p->mediated_roots,
-				     &p->mediated_root_count, t);
-	}
-	return 0; /* pass 1 refused every other tag */
+		append_string(p, p->mediated_roots, &p->mediated_root_count, t);
+		break;
+	} /* pass 1 refused every other tag */
 }
 
 /* Pass 2: copy what pass 1 validated.  Lists are sized from its counts. */
@@ -606,8 +609,7 @@ static int fill_policy(const unsigned char *payload, size_t len,
 	struct tlv_cursor c = {payload, len, 0};
 	struct tlv t;
 	while (next_tlv(&c, &t, NULL, 0) > 0)
-		if (store_value(p, &t) < 0)
-			return -1;
+		store_value(p, &t);
 	return 0;
 }
 
